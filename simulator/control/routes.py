@@ -1,0 +1,166 @@
+"""Test control under /_sim/: reset, seed, clock, remittance and arrival, inspection.
+
+Mounted only when the centre runs with test control enabled; then it answers only callers on
+loopback, or callers presenting the configured token (header X-Sim-Token)."""
+from __future__ import annotations
+
+import hmac
+import ipaddress
+from datetime import date, datetime, timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Header, Query, Request, Response
+
+from fixtures.generators import Generator
+
+from ..api.deps import services
+from ..api.models import Problem
+from ..clock import to_shanghai
+from ..domain import messages as M
+from ..domain import validators as V
+from ..domain.messages import DomainError
+from ..domain.policy import PolicyNotInForce
+from ..domain.months import Month
+from ..services import Services
+from . import models as m
+from .world import complete_unit
+
+
+def _guard(request: Request, x_sim_token: Annotated[str | None, Header()] = None) -> None:
+    expected = request.app.state.control_token
+    if expected:
+        if x_sim_token is None or not hmac.compare_digest(x_sim_token, expected):
+            raise DomainError(M.NOT_FOUND)
+        return
+    host = request.client.host if request.client else ""
+    try:
+        loopback = ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = host in ("testclient", "localhost")
+    if not loopback:
+        raise DomainError(M.NOT_FOUND)
+
+
+router = APIRouter(prefix="/_sim", tags=["测试控制"], dependencies=[Depends(_guard)],
+                   responses={s: {"model": Problem} for s in (404, 409, 422)})
+Svc = Annotated[Services, Depends(services)]
+
+
+def _when(text: str) -> datetime:
+    try:
+        return to_shanghai(datetime.fromisoformat(text))
+    except (TypeError, ValueError):
+        raise DomainError(M.VALIDATION_FAILED, detail=f"时间“{text}”不是ISO 8601格式") from None
+
+
+def _clock(svc: Services) -> dict:
+    now = svc.centre.clock.now()
+    return {"now": now.isoformat(), "today": now.date().isoformat(), "timezone": "Asia/Shanghai",
+            **{k: v for k, v in svc.centre.working_day_info(now.date()).items() if k != "date"}}
+
+
+@router.post("/reset", summary="清空中心数据（可同时设定虚拟时间）")
+def reset(body: m.ResetIn, svc: Svc):
+    svc.control.reset(_when(body.now) if body.now else None)
+    return _clock(svc)
+
+
+@router.post("/seed", summary="按描述建立单位、证书、职工和汇缴历史")
+def seed(body: m.WorldIn, svc: Svc):
+    with svc.centre.query() as ctx:
+        existing = ctx.conn.execute("SELECT (SELECT COUNT(*) FROM units) + (SELECT COUNT(*) FROM accounts)").fetchone()[0]
+        default_first = Month.of(ctx.today).plus(-12)
+    gen = Generator(body.seed * 1_000_003 + existing)  # same calls after a reset → same data
+    specs = [complete_unit(u, gen, default_first, i) for i, u in enumerate(body.units)]
+    return {"units": svc.seeder.seed(specs)}
+
+
+@router.get("/clock", summary="虚拟时间")
+def get_clock(svc: Svc):
+    return _clock(svc)
+
+
+@router.put("/clock", summary="设定虚拟时间（只能向前；跨过午夜即执行夜间更新）")
+def set_clock(body: m.ClockSetIn, svc: Svc):
+    svc.centre.set_clock(_when(body.now))
+    return _clock(svc)
+
+
+@router.post("/clock/advance", summary="虚拟时间前进")
+def advance_clock(body: m.ClockAdvanceIn, svc: Svc):
+    svc.centre.advance_clock(timedelta(days=body.days, hours=body.hours, minutes=body.minutes,
+                                       seconds=body.seconds))
+    return _clock(svc)
+
+
+@router.get("/calendar/{day}", summary="某日是否为工作日（来自日历数据）")
+def calendar_day(day: str, svc: Svc):
+    try:
+        d = date.fromisoformat(day)
+    except ValueError:
+        raise DomainError(M.VALIDATION_FAILED, detail=f"日期“{day}”不是YYYY-MM-DD格式") from None
+    return svc.centre.working_day_info(d)
+
+
+@router.get("/policy", summary="某日生效的政策参数")
+def policy(svc: Svc, on: Annotated[str | None, Query(max_length=10)] = None):
+    try:
+        d = date.fromisoformat(on) if on else svc.centre.clock.today()
+    except ValueError:
+        raise DomainError(M.VALIDATION_FAILED, detail=f"日期“{on}”不是YYYY-MM-DD格式") from None
+    try:
+        snap = svc.centre.policy_book.as_of(d)
+    except PolicyNotInForce as e:
+        raise DomainError(M.POLICY_NOT_IN_FORCE, detail=str(e)) from None
+    return {"on": d.isoformat(), "version": svc.centre.policy_book.version,
+            "business_hours": {"start": snap.business_hours.start.isoformat(),
+                               "end": snap.business_hours.end.isoformat()},
+            "pin_attempt_limit": snap.pin_attempt_limit, "initial_pin": snap.initial_pin,
+            "next_day_rule": {"publish": snap.next_day_rule.publish,
+                              "visible_from": snap.next_day_rule.visible_from},
+            "rate_range": {k: str(getattr(snap.rate_range, k)) for k in ("min", "max", "step", "default")}
+            | {"equal_rates": snap.rate_range.equal_rates},
+            "base_limits": {"min": str(snap.base_limits.min), "max": str(snap.base_limits.max)},
+            "rounding": {"mode": snap.rounding.mode, "quantum": str(snap.rounding.quantum)},
+            "session_ttl_minutes": snap.session_ttl_minutes,
+            "certificate_followup_days": snap.certificate_followup_days,
+            "meta": {k: {"effective_from": v.effective_from.isoformat(), "source": v.source,
+                         "verified": v.verified,
+                         "last_confirmed": v.last_confirmed.isoformat() if v.last_confirmed else None}
+                     for k, v in snap.meta.items()}}
+
+
+@router.post("/units/{unit}/remittances", summary="单位汇缴某月（按月连续），可同时到账")
+def remit(unit: str, body: m.RemitIn, svc: Svc):
+    return svc.control.remit(unit, V.month(body.month), body.arrived)
+
+
+@router.post("/units/{unit}/remittances/{month}/arrival", summary="某月汇缴到账")
+def arrive(unit: str, month: str, svc: Svc):
+    return svc.control.arrive(unit, V.month(month))
+
+
+@router.get("/units/{unit}", summary="单位内部状态（含尚未发布的变更）")
+def unit_state(unit: str, svc: Svc):
+    return svc.control.unit_state(unit)
+
+
+@router.get("/employees/{personal_no}", summary="职工账户内部状态（含事件历史）")
+def employee_state(personal_no: str, svc: Svc):
+    return svc.control.employee_state(personal_no)
+
+
+@router.get("/pending", summary="等待夜间更新发布的变更")
+def pending(svc: Svc):
+    return svc.control.pending()
+
+
+@router.post("/certificates/{serial}/unlock", status_code=204, summary="解锁数字证书（CA柜面操作）")
+def unlock(serial: str, svc: Svc):
+    svc.control.unlock_certificate(serial)
+    return Response(status_code=204)
+
+
+@router.post("/certificate-applications", summary="登记纸质数字证书申请（1.1.1，线下）")
+def application(body: m.ApplicationIn, svc: Svc):
+    return svc.control.record_certificate_application(body.unit_name, body.uscc)

@@ -1,0 +1,122 @@
+"""Input validation shared by every business: each failure is a DomainError with a code."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from decimal import Decimal, InvalidOperation
+
+from stdnum.cn import ric, uscc
+from stdnum.exceptions import ValidationError
+
+from . import messages as M
+from .messages import DomainError
+from .months import Month
+
+_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+_PIN = re.compile(r"^[0-9A-Za-z]{6,16}$")
+# Middle dots people use in transliterated and minority names; normalised to U+00B7.
+_DOTS = {"\u2022", "\u30fb", "\uff0e", "\u2027", "\u00b7", "\u0387"}
+
+
+def id_number(value: object) -> str:
+    """GB 11643 居民身份证号 (18 digits, check digit), normalised (x → X)."""
+    if not isinstance(value, str):
+        raise DomainError(M.INVALID_ID_NUMBER, value=value)
+    text = value.strip().upper()
+    try:
+        ric.validate(text)
+    except ValidationError:
+        raise DomainError(M.INVALID_ID_NUMBER, value=value) from None
+    if len(text) != 18:  # stdnum also accepts nothing shorter, but be explicit
+        raise DomainError(M.INVALID_ID_NUMBER, value=value)
+    return text
+
+
+def credit_code(value: object) -> str:
+    """GB 32100 统一社会信用代码."""
+    if not isinstance(value, str):
+        raise DomainError(M.INVALID_USCC, value=value)
+    text = value.strip().upper()
+    try:
+        uscc.validate(text)
+    except ValidationError:
+        raise DomainError(M.INVALID_USCC, value=value) from None
+    return text
+
+
+def person_name(value: object) -> str:
+    """A person's name as printed on the ID card: CJK ideographs (any plane), optional '·'."""
+    if not isinstance(value, str):
+        raise DomainError(M.INVALID_NAME, value=value, reason="须为文字")
+    text = unicodedata.normalize("NFC", value.strip())
+    text = "".join("\u00b7" if ch in _DOTS else ch for ch in text)
+    if not text:
+        raise DomainError(M.INVALID_NAME, value=value, reason="不能为空")
+    if any(ch.isspace() for ch in text):
+        raise DomainError(M.INVALID_NAME, value=value, reason="不能包含空格")
+    if len(text) > 30:
+        raise DomainError(M.INVALID_NAME, value=value, reason="不能超过30个字")
+    for ch in text:
+        if ch == "\u00b7":
+            continue
+        if not unicodedata.name(ch, "").startswith("CJK "):
+            raise DomainError(M.INVALID_NAME, value=value, reason=f"含有不允许的字符“{ch}”")
+    if text.startswith("\u00b7") or text.endswith("\u00b7") or "\u00b7\u00b7" in text:
+        raise DomainError(M.INVALID_NAME, value=value, reason="间隔号位置不正确")
+    return text
+
+
+def mobile(value: object) -> str:
+    if not isinstance(value, str) or not _MOBILE.match(value.strip()):
+        raise DomainError(M.INVALID_MOBILE, value=value)
+    return value.strip()
+
+
+def month(value: object) -> Month:
+    if isinstance(value, Month):
+        return value
+    try:
+        return Month.parse(value)  # type: ignore[arg-type]
+    except (ValueError, TypeError, AttributeError):
+        raise DomainError(M.INVALID_MONTH, value=value) from None
+
+
+def amount(value: object) -> Decimal:
+    """A positive money amount in yuan with at most two decimals (Decimal, never float)."""
+    if isinstance(value, bool) or not isinstance(value, (str, int, Decimal)):
+        raise DomainError(M.INVALID_AMOUNT, value=value)
+    try:
+        d = Decimal(str(value).strip())
+    except InvalidOperation:
+        raise DomainError(M.INVALID_AMOUNT, value=value) from None
+    if not d.is_finite() or d <= 0 or d.as_tuple().exponent < -2 or d > Decimal("10000000"):
+        raise DomainError(M.INVALID_AMOUNT, value=value)
+    return d.quantize(Decimal("0.01"))
+
+
+def rate(value: object) -> Decimal:
+    """A contribution rate as a fraction ("0.12"); range checks are policy (rules/amounts)."""
+    if isinstance(value, bool) or not isinstance(value, (str, int, Decimal)):
+        raise DomainError(M.VALIDATION_FAILED, detail=f"缴存比例“{value}”不正确")
+    try:
+        d = Decimal(str(value).strip())
+    except InvalidOperation:
+        raise DomainError(M.VALIDATION_FAILED, detail=f"缴存比例“{value}”不正确") from None
+    if not d.is_finite() or d <= 0 or d >= 1:
+        raise DomainError(M.VALIDATION_FAILED, detail=f"缴存比例“{value}”须为0到1之间的小数")
+    return d
+
+
+def new_pin(value: object) -> str:
+    if not isinstance(value, str) or not _PIN.match(value):
+        raise DomainError(M.PIN_FORMAT)
+    return value
+
+
+def query_password(value: object) -> str:
+    """Clause 1.2 sets a query password; strength rule is this project's (8–16, letters+digits)."""
+    if (not isinstance(value, str) or not 8 <= len(value) <= 16
+            or not re.search(r"[A-Za-z]", value) or not re.search(r"\d", value)
+            or not value.isascii() or any(ch.isspace() for ch in value)):
+        raise DomainError(M.QUERY_PASSWORD_WEAK)
+    return value
