@@ -14,7 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..domain import messages as M
 from ..domain.messages import DomainError, Msg
-from ..domain.policy import CalendarNotCovered, PolicyError, PolicyNotInForce
+from ..domain.policy import CalendarNotCovered, PolicyError
 
 log = logging.getLogger("gjj.simulator")
 PROBLEM = "application/problem+json"

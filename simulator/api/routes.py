@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse
 
 from ..domain import validators as V
 from ..domain.model import BusinessType
+from ..domain.money import yuan
 from ..service.access import Session
 from ..services import Services
 from . import models as m
@@ -193,8 +194,8 @@ def slip_pdf(month: str, svc: Svc, s: Sess):
 @router.get("/slips/{month}/data", tags=["查询打印"], summary="汇（补）缴书内容（JSON）")
 def slip_data(month: str, svc: Svc, s: Sess):
     slip = svc.queries.slip(s.unit_account_no, V.month(month))
-    line = lambda x: {"count": x.count, "amount": str(x.amount)}  # noqa: E731
+    line = lambda x: {"count": x.count, "amount": yuan(x.amount)}  # noqa: E731
     return {"unit_account_no": slip.unit_account_no, "unit_name": slip.unit_name, "month": str(slip.month),
             "previous": line(slip.previous), "increase": line(slip.increase), "decrease": line(slip.decrease),
-            "current": line(slip.current), "back_pay": line(slip.back_pay), "total": str(slip.total),
+            "current": line(slip.current), "back_pay": line(slip.back_pay), "total": yuan(slip.total),
             "total_capitals": slip.total_capitals}

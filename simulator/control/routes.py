@@ -11,8 +11,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
 
-from fixtures.generators import Generator
-
 from ..api.deps import services
 from ..api.models import Problem
 from ..clock import to_shanghai
@@ -20,10 +18,9 @@ from ..domain import messages as M
 from ..domain import validators as V
 from ..domain.messages import DomainError
 from ..domain.policy import PolicyNotInForce
-from ..domain.months import Month
 from ..services import Services
 from . import models as m
-from .world import complete_unit
+from .world import seed_world
 
 
 def _guard(request: Request, x_sim_token: Annotated[str | None, Header()] = None) -> None:
@@ -67,12 +64,7 @@ def reset(body: m.ResetIn, svc: Svc):
 
 @router.post("/seed", summary="按描述建立单位、证书、职工和汇缴历史")
 def seed(body: m.WorldIn, svc: Svc):
-    with svc.centre.query() as ctx:
-        existing = ctx.conn.execute("SELECT (SELECT COUNT(*) FROM units) + (SELECT COUNT(*) FROM accounts)").fetchone()[0]
-        default_first = Month.of(ctx.today).plus(-12)
-    gen = Generator(body.seed * 1_000_003 + existing)  # same calls after a reset → same data
-    specs = [complete_unit(u, gen, default_first, i) for i, u in enumerate(body.units)]
-    return {"units": svc.seeder.seed(specs)}
+    return {"units": seed_world(svc, body)}
 
 
 @router.get("/clock", summary="虚拟时间")

@@ -10,7 +10,7 @@ from ..domain.messages import DomainError
 from ..domain.model import AccountState, OpeningStage
 from ..domain.months import Month
 from ..service.seeding import EmployeeSpec, UnitSpec
-from .models import EmployeeWorld, UnitWorld
+from .models import EmployeeWorld, UnitWorld, WorldIn
 
 
 def _month(text: str | None) -> Month | None:
@@ -65,3 +65,15 @@ def _state_by_name(value: str) -> AccountState:
         raise DomainError(M.VALIDATION_FAILED, detail=f"职工状态“{value}”不正确，可选：normal、sealed")
     return _STATE_NAMES[value]
 
+
+
+def seed_world(svc, world: WorldIn) -> list[dict]:
+    """Complete and seed a world. The generator's seed also depends on what already exists,
+    so repeating the same calls after a reset gives the same data, and never clashing IDs."""
+    with svc.centre.query() as ctx:
+        existing = ctx.conn.execute(
+            "SELECT (SELECT COUNT(*) FROM units) + (SELECT COUNT(*) FROM accounts)").fetchone()[0]
+        default_first = Month.of(ctx.today).plus(-12)
+    gen = Generator(world.seed * 1_000_003 + existing)
+    specs = [complete_unit(u, gen, default_first, i) for i, u in enumerate(world.units)]
+    return svc.seeder.seed(specs)

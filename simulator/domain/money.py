@@ -14,6 +14,11 @@ def monthly_amount(base: Decimal, unit_rate: Decimal, personal_rate: Decimal,
                          personal=rounding.apply(base * personal_rate))
 
 
+def yuan(amount: Decimal) -> str:
+    """Money as every response shows it: two decimals, no exponent ("487.00")."""
+    return f"{amount.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):f}"
+
+
 _DIGITS = "零壹贰叁肆伍陆柒捌玖"
 _SMALL = ["", "拾", "佰", "仟"]
 _BIG = ["", "万", "亿", "万亿"]

@@ -15,6 +15,7 @@ from ..domain import validators as V
 from ..domain.messages import DomainError
 from ..domain.model import (Account, AccountState, BackPayCause, BusinessStatus, BusinessType, Origin,
                             Segment, StorageCard, Unit)
+from ..domain.money import yuan
 from ..domain.months import Month
 from ..domain.rules import accounts as account_rules
 from ..domain.rules import back_pay, hours, opening, receipts, seal, unseal, verification
@@ -270,11 +271,11 @@ class Businesses:
         repo.update_account(ctx.conn, acct.personal_no, acct.version)
         self._event(ctx, acct.personal_no, unit, "back_pay", bno,
                     {"cause": cause.value, "months": [str(ln.month) for ln in lines], "total": str(total)})
-        return (f"已为职工{acct.name}办理个别补缴（{cause.label}）{len(lines)}个月，合计{total}元，"
+        return (f"已为职工{acct.name}办理个别补缴（{cause.label}）{len(lines)}个月，合计{yuan(total)}元，"
                 f"随{months.due.zh()}汇缴一并缴纳", (),
-                {"personal_no": acct.personal_no, "total": str(total), "settle_month": str(months.due),
-                 "lines": [{"month": str(ln.month), "base": str(ln.base), "unit_amount": str(ln.amount.unit),
-                            "personal_amount": str(ln.amount.personal)} for ln in lines]})
+                {"personal_no": acct.personal_no, "total": yuan(total), "settle_month": str(months.due),
+                 "lines": [{"month": str(ln.month), "base": yuan(ln.base), "unit_amount": yuan(ln.amount.unit),
+                            "personal_amount": yuan(ln.amount.personal)} for ln in lines]})
 
     def _base_adjustment(self, ctx: Context, unit: Unit, d: dict, bno: str):
         acct = self._own_account(ctx, unit, d["personal_no"])
@@ -301,14 +302,15 @@ class Businesses:
         done = {Month.from_index(r[0]) for r in ctx.conn.execute(
             "SELECT month FROM verifications WHERE unit_account_no = ?", (unit.account_no,))}
         verification.check_verification(summary.month, done)
-        snapshot = {k: str(v) for k, v in asdict(summary).items()}
+        snapshot = {k: yuan(v) if isinstance(v, Decimal) else str(v) if v is not None else None
+                    for k, v in asdict(summary).items()}
         snapshot.update(confirmed=d["confirmed"], note=d.get("note"))
         ctx.conn.execute("INSERT INTO verifications VALUES (?,?,?,?,?)",
                          (unit.account_no, summary.month.index, bno, ctx.stamp,
                           json.dumps(snapshot, ensure_ascii=False)))
         verdict = "确认无误" if d["confirmed"] else "存在差异，已提交说明"
         return (f"{summary.month.zh()}单位缴存信息核查：{verdict}（正常{summary.normal_count}人，"
-                f"封存{summary.sealed_count}人，月缴存额合计{summary.total_amount}元）", (), snapshot)
+                f"封存{summary.sealed_count}人，月缴存额合计{yuan(summary.total_amount)}元）", (), snapshot)
 
     # --- helpers ---------------------------------------------------------------------------------
     def _amounts(self, ctx: Context, d: dict) -> tuple[Decimal, Decimal, Decimal]:

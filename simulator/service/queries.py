@@ -7,7 +7,7 @@ from decimal import Decimal
 from ..domain import messages as M
 from ..domain.messages import DomainError
 from ..domain.model import AccountState, MonthlyAmount
-from ..domain.money import monthly_amount
+from ..domain.money import monthly_amount, yuan
 from ..domain.months import Month
 from ..domain.rules import opening, slips
 from ..domain.rules.verification import DepositSummary
@@ -82,7 +82,7 @@ class Queries:
                 amt = monthly_amount(Decimal(r[4]), Decimal(r[5]), Decimal(r[6]), rounding)
                 state_ = AccountState(r[3])
                 items.append({"personal_no": r[0], "name": r[1], "id_number": r[2], "state": state_.value,
-                              "state_label": state_.label, "base": r[4], "unit_rate": r[5],
+                              "state_label": state_.label, "base": yuan(Decimal(r[4])), "unit_rate": r[5],
                               "personal_rate": r[6], **_amounts(amt)})
             return {"page": page, "size": size, "total": total, "items": items,
                     "as_of": repo.get_meta(ctx.conn, "published_day")}
@@ -103,14 +103,14 @@ class Queries:
                 "state": acct.state.value, "state_label": acct.state.label,
                 "origin": acct.origin.value, "joined_month": str(acct.joined_month),
                 "storage_card": acct.storage_card.value, "storage_card_label": acct.storage_card.label,
-                "base": str(seg.base) if seg else None,
+                "base": yuan(seg.base) if seg else None,
                 "unit_rate": str(seg.unit_rate) if seg else None,
                 "personal_rate": str(seg.personal_rate) if seg else None,
                 **(_amounts(monthly_amount(seg.base, seg.unit_rate, seg.personal_rate, ctx.policy.rounding))
                    if seg else {}),
                 "paid_through": str(paid) if paid else None,
                 "segments": [{"start_month": str(s.start), "end_month": str(s.end) if s.end else None,
-                              "base": str(s.base)} for s in acct.segments_here()],
+                              "base": yuan(s.base)} for s in acct.segments_here()],
                 "back_paid_months": sorted(str(m) for m in acct.back_paid),
                 "history": events,
             }
@@ -135,8 +135,8 @@ class Queries:
                                         " AND month = ?", (unit_account_no, s.month.index)).fetchone()
             return {"month": str(s.month), "paid_through": str(s.paid_through) if s.paid_through else None,
                     "normal_count": s.normal_count, "sealed_count": s.sealed_count,
-                    "total_base": str(s.total_base), "unit_amount": str(s.unit_amount),
-                    "personal_amount": str(s.personal_amount), "total_amount": str(s.total_amount),
+                    "total_base": yuan(s.total_base), "unit_amount": yuan(s.unit_amount),
+                    "personal_amount": yuan(s.personal_amount), "total_amount": yuan(s.total_amount),
                     "verified_business_no": verified[0] if verified else None}
 
     def slip(self, unit_account_no: str, month: Month) -> slips.Slip:
@@ -172,4 +172,4 @@ def _contributions(ctx: Context, unit_account_no: str, month: Month, rounding) -
 
 
 def _amounts(amt: MonthlyAmount) -> dict:
-    return {"unit_amount": str(amt.unit), "personal_amount": str(amt.personal), "total_amount": str(amt.total)}
+    return {"unit_amount": yuan(amt.unit), "personal_amount": yuan(amt.personal), "total_amount": yuan(amt.total)}

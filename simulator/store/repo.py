@@ -87,9 +87,9 @@ def insert_account(conn: Conn, a: Account) -> None:
 
 def update_account(conn: Conn, personal_no: str, expected_version: int, **fields: object) -> None:
     """Optimistic update: the row must still be at the version the rule looked at."""
-    cols = ", ".join(f"{k} = ?" for k in fields)
+    cols = "".join(f"{k} = ?, " for k in fields)
     values = [v.value if hasattr(v, "value") else v for v in fields.values()]
-    cur = conn.execute(f"UPDATE accounts SET {cols}, version = version + 1, dirty = 1 "
+    cur = conn.execute(f"UPDATE accounts SET {cols}version = version + 1, dirty = 1 "
                        "WHERE personal_no = ? AND version = ?", (*values, personal_no, expected_version))
     if cur.rowcount != 1:
         raise StaleWrite(personal_no)

@@ -1,0 +1,167 @@
+"""`gjj`: the project's command line.
+
+  gjj demo      serve a seeded demo centre (test control on) and print the URLs to open
+  gjj serve     serve the reference centre (the embedded default target)
+  gjj seed      bulk-seed a centre database with realistic Changzhou data
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import socket
+import sys
+from datetime import datetime
+from pathlib import Path
+
+from .clock import to_shanghai
+
+
+def _socket(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    return sock
+
+
+def _run(app, sock: socket.socket, log_level: str) -> None:
+    import uvicorn
+    config = uvicorn.Config(app, log_level=log_level, access_log=False, timeout_keep_alive=30)
+    uvicorn.Server(config).run(sockets=[sock])
+
+
+def _base_url(sock: socket.socket) -> str:
+    host, port = sock.getsockname()[:2]
+    shown = "127.0.0.1" if host in ("0.0.0.0", "") else host
+    return f"http://{'[' + shown + ']' if ':' in shown else shown}:{port}"
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .app import create_app
+    app = create_app(args.db, test_control=args.test_control, control_token=args.control_token)
+    if args.now:
+        if not args.test_control:
+            print("--now 需要同时指定 --test-control（只有虚拟时钟可以设定时间）", file=sys.stderr)
+            return 2
+        app.state.services.centre.set_clock(to_shanghai(datetime.fromisoformat(args.now)))
+    sock = _socket(args.host, args.port)
+    base = _base_url(sock)
+    print(f"模拟中心已启动 / reference centre listening: {base}")
+    print(f"  API 文档 (OpenAPI):  {base}/docs   {base}/openapi.json")
+    if args.test_control:
+        print(f"  测试控制 (test control): {base}/_sim/clock")
+    sys.stdout.flush()
+    _run(app, sock, args.log_level)
+    return 0
+
+
+DEMO_WORLD = {
+    "seed": 2019,
+    "units": [
+        {"key": "甲", "name": "常州市天宁区恒达机械有限公司", "entrusted_collection": True,
+         "first_month": "2023-01", "remitted_through": "2025-02",
+         "employees": [{"key": "张三", "name": "张三", "base": "8000"},
+                       {"key": "李四", "name": "李四", "state": "sealed", "last_month": "2024-12"}],
+         "generate_employees": 120},
+        {"key": "乙", "name": "常州市钟楼区明德学校", "entrusted_collection": False,
+         "first_month": "2024-01", "remitted_through": "2025-02", "generate_employees": 30},
+        {"key": "丙", "name": "江苏新北科技股份有限公司", "opening_stage": "not_enabled",
+         "first_month": "2025-01", "remitted_through": "2025-02", "generate_employees": 5},
+    ],
+}
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from .app import create_app
+    from .control.models import WorldIn
+    from .control.world import seed_world
+    app = create_app(args.db, test_control=True)
+    svc = app.state.services
+    svc.control.reset(to_shanghai(datetime.fromisoformat(args.now)))
+    units = seed_world(svc, WorldIn.model_validate(DEMO_WORLD))
+    sock = _socket(args.host, args.port)
+    base = _base_url(sock)
+    print(f"演示中心已启动 / demo centre: {base}   虚拟时间 {args.now}（北京时间）")
+    print(f"  API 文档:        {base}/docs")
+    print(f"  OpenAPI:         {base}/openapi.json")
+    print(f"  测试控制:        {base}/_sim/clock")
+    for u in units:
+        cert = u["certificates"][0]
+        print(f"  单位{u['key']} {u['name']} 单位账号 {u['account_no']}：证书 {cert['serial']} 口令 {cert['pin']}")
+    print(f"  登录示例: curl -s -X POST {base}/api/v1/session -H 'Content-Type: application/json' "
+          f"-d '{{\"serial\": \"{units[0]['certificates'][0]['serial']}\", \"pin\": \"123456\"}}'")
+    print("按 Ctrl+C 结束。")
+    sys.stdout.flush()
+    _run(app, sock, args.log_level)
+    return 0
+
+
+def cmd_seed(args: argparse.Namespace) -> int:
+    import time
+
+    from fixtures.generators import Generator
+
+    from .app import create_app
+    from .control.models import UnitWorld
+    from .control.world import complete_unit
+    from .domain.months import Month
+    app = create_app(args.db, test_control=True)
+    svc = app.state.services
+    gen = Generator(args.seed)
+    first = Month.parse(args.first_month)
+    started = time.perf_counter()
+    out = []
+    batch = []
+    for i in range(args.units):
+        batch.append(complete_unit(UnitWorld(first_month=args.first_month, remitted_through=args.remitted_through,
+                                             generate_employees=args.employees), gen, first, i))
+        if len(batch) == 20 or i == args.units - 1:
+            out.extend(svc.seeder.seed(batch, with_events=not args.no_events))
+            batch = []
+    elapsed = time.perf_counter() - started
+    summary = {"db": str(args.db), "units": len(out), "accounts": sum(len(u["employees"]) for u in out),
+               "seconds": round(elapsed, 2),
+               "first_unit": {"account_no": out[0]["account_no"], "certificate": out[0]["certificates"][0]}
+               if out else None}
+    print(json.dumps(summary, ensure_ascii=False, indent=2))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="gjj", description="住房公积金网上服务厅一致性测试工具 / provident fund portal conformance harness")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    s = sub.add_parser("serve", help="启动模拟中心 / serve the reference centre")
+    s.add_argument("--host", default="127.0.0.1")
+    s.add_argument("--port", type=int, default=8000, help="0 = 任选空闲端口")
+    s.add_argument("--db", default="gjj.db", help="SQLite 文件，或 :memory:")
+    s.add_argument("--test-control", action="store_true", help="开启 /_sim/ 测试控制接口（虚拟时钟）")
+    s.add_argument("--control-token", default=None, help="测试控制令牌（请求头 X-Sim-Token）；不设则只接受本机请求")
+    s.add_argument("--now", default=None, help="启动时的虚拟时间（需 --test-control）")
+    s.add_argument("--log-level", default="warning")
+    s.set_defaults(func=cmd_serve)
+
+    d = sub.add_parser("demo", help="启动带演示数据的模拟中心 / serve a seeded demo centre")
+    d.add_argument("--host", default="127.0.0.1")
+    d.add_argument("--port", type=int, default=0)
+    d.add_argument("--db", default=":memory:")
+    d.add_argument("--now", default="2025-03-05T10:00:00+08:00")
+    d.add_argument("--log-level", default="warning")
+    d.set_defaults(func=cmd_demo)
+
+    e = sub.add_parser("seed", help="批量生成数据 / bulk-seed a centre database")
+    e.add_argument("--db", type=Path, required=True)
+    e.add_argument("--units", type=int, default=10)
+    e.add_argument("--employees", type=int, default=100, help="每个单位的职工人数")
+    e.add_argument("--seed", type=int, default=0)
+    e.add_argument("--first-month", default="2024-01")
+    e.add_argument("--remitted-through", default="2025-02")
+    e.add_argument("--no-events", action="store_true", help="不写入“种子数据”事件（更快）")
+    e.set_defaults(func=cmd_seed)
+
+    args = p.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
