@@ -52,8 +52,12 @@ def _when(text: str) -> datetime:
 
 def _clock(svc: Services) -> dict:
     now = svc.centre.clock.now()
-    return {"now": now.isoformat(), "today": now.date().isoformat(), "timezone": "Asia/Shanghai",
-            **{k: v for k, v in svc.centre.working_day_info(now.date()).items() if k != "date"}}
+    out = {"now": now.isoformat(), "today": now.date().isoformat(), "timezone": "Asia/Shanghai"}
+    try:
+        out.update({k: v for k, v in svc.centre.working_day_info(now.date()).items() if k != "date"})
+    except DomainError as e:  # the clock may stand where the calendar has no data: say so, don't fail
+        out["calendar_error"] = {"code": e.code, "detail": e.detail}
+    return out
 
 
 @router.post("/reset", summary="清空中心数据（可同时设定虚拟时间）")

@@ -1,0 +1,121 @@
+"""The rules cite the clauses, the layers point one way, and nothing reads the wall clock."""
+import ast
+import importlib
+import pkgutil
+import re
+from pathlib import Path
+
+import simulator
+from simulator.domain import messages as M
+from simulator.domain.clauses import REGISTRY
+
+ROOT = Path(__file__).resolve().parents[1]
+CLAUSES = ROOT / "fixtures" / "guide" / "clauses.md"
+
+
+def clause_table() -> dict[str, str]:
+    """ID -> checkable column, read from the project's own copy of clauses.md."""
+    out = {}
+    for line in CLAUSES.read_text(encoding="utf-8").splitlines():
+        m = re.match(r"^\| (\d+(?:\.\d+)+(?:–\d+(?:\.\d+)+)?) \|", line)
+        if m:
+            cells = [c.strip() for c in line.strip().strip("|").split("|")]
+            out[m.group(1)] = cells[3]
+    return out
+
+
+def import_all_rules():
+    import simulator.domain.rules as rules
+    for mod in pkgutil.iter_modules(rules.__path__):
+        importlib.import_module(f"simulator.domain.rules.{mod.name}")
+
+
+def test_the_clause_catalogue_is_in_the_project():
+    table = clause_table()
+    assert len(table) >= 30 and "3.3.1" in table and table["3.3.1"] == "api+web"
+
+
+def test_every_api_checkable_clause_is_implemented_by_at_least_one_rule():
+    import_all_rules()
+    api = [cid for cid, checkable in clause_table().items() if "api" in checkable]
+    missing = [cid for cid in api if not REGISTRY.get(cid)]
+    assert not missing, f"clauses without a rule citing them: {missing}"
+
+
+def test_every_cited_clause_exists():
+    import_all_rules()
+    known = set(clause_table())
+    assert set(REGISTRY) <= known, set(REGISTRY) - known
+    assert {m.clause for m in M.all_messages() if m.clause} <= known
+
+
+def test_every_public_rule_function_names_its_clause():
+    import_all_rules()
+    import simulator.domain.rules as rules
+    for mod in pkgutil.iter_modules(rules.__path__):
+        module = importlib.import_module(f"simulator.domain.rules.{mod.name}")
+        for name, obj in vars(module).items():
+            if callable(obj) and getattr(obj, "__module__", "") == module.__name__ and \
+                    name.startswith(("check_", "require_")):
+                assert getattr(obj, "__clauses__", None), f"{module.__name__}.{name} cites no clause"
+
+
+def test_every_message_has_a_stable_code_a_status_and_chinese_text():
+    codes = set()
+    for msg in M.all_messages():
+        assert re.fullmatch(r"[A-Z][A-Z0-9_]+", msg.code)
+        assert msg.code not in codes
+        codes.add(msg.code)
+        assert 400 <= msg.status < 600 and msg.status != 500
+        assert re.search(r"[\u4e00-\u9fff]", msg.text) or msg.text == "{detail}"
+    for required in ("OUTSIDE_BUSINESS_HOURS", "SEAL_BEFORE_LAST_MONTH_ARRIVED", "NEXT_MONTH_ALREADY_REMITTED",
+                     "BACKPAY_CAUSE_NOT_ONLINE"):
+        assert required in codes
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:  # resolve relative imports against the file's package
+                pkg = path.relative_to(ROOT).with_suffix("").parts[:-node.level]
+                base = ".".join(pkg) + ("." + base if base else "")
+            names.add(base)
+    return names
+
+
+def _files(package: str):
+    return sorted((ROOT / package.replace(".", "/")).rglob("*.py"))
+
+
+def test_the_domain_imports_no_framework_no_database_and_no_outer_layer():
+    forbidden = ("fastapi", "starlette", "pydantic", "sqlite3", "uvicorn", "reportlab", "requests",
+                 "simulator.service", "simulator.store", "simulator.api", "simulator.control", "fixtures")
+    for f in _files("simulator.domain"):
+        for name in _imports(f):
+            assert not name.startswith(forbidden), f"{f.relative_to(ROOT)} imports {name}"
+
+
+def test_services_do_not_import_the_protocol_layers():
+    for f in _files("simulator.service") + _files("simulator.store"):
+        for name in _imports(f):
+            assert not name.startswith(("simulator.api", "simulator.control", "fastapi", "starlette",
+                                        "fixtures")), f"{f.relative_to(ROOT)} imports {name}"
+
+
+def test_fixtures_do_not_import_the_system_under_test():
+    for f in _files("fixtures"):
+        for name in _imports(f):
+            assert not name.startswith(("simulator", "steps")), f"{f.relative_to(ROOT)} imports {name}"
+
+
+def test_only_the_clock_module_reads_the_wall_clock():
+    pattern = re.compile(r"\b(datetime\.now|datetime\.utcnow|date\.today|time\.time|time\.localtime)\(")
+    offenders = [f.relative_to(ROOT) for f in _files("simulator")
+                 if f.name != "clock.py" and pattern.search(f.read_text(encoding="utf-8"))]
+    assert not offenders, offenders
+    assert simulator.__version__
