@@ -88,3 +88,15 @@ def test_unseal_base_outside_the_limits_in_force_is_refused(sim):
                            base="24000.01")) == "BASE_OUT_OF_RANGE"
     assert sim.submit(h, "unseal", personal_no=u.employees["李四"], start_month="2025-03",
                       base="24000").status_code == 200
+
+
+def test_seal_after_a_base_adjustment_drops_the_unpaid_segment(sim, client):
+    u = sim.unit(employees=[{"key": "张三", "name": "张三", "base": "6000"}])
+    h = sim.login(u)
+    pno = u.employees["张三"]
+    assert sim.submit(h, "base-adjustment", personal_no=pno, base="7000", effective_month="2025-03").status_code == 200
+    r = sim.submit(h, "seal", personal_no=pno, last_month="2025-02")
+    assert r.status_code == 200, r.text
+    acct = client.get(f"/api/v1/employees/{pno}", headers=h).json()
+    assert acct["state"] == "02" and acct["paid_through"] == "2025-02"
+    assert acct["segments"][-1]["end_month"] == "2025-02" and len(acct["segments"]) == 1

@@ -31,6 +31,8 @@ def capitals(amount: Decimal) -> str:
         return "负" + capitals(-amount)
     fen_total = int(amount * 100)
     yuan, rest = divmod(fen_total, 100)
+    if yuan >= 10**12:  # 万亿 and above are not written on slips; amounts are capped far below
+        raise ValueError(f"amount too large for capitals: {amount}")
     jiao, fen = divmod(rest, 10)
     out = ""
     if yuan:

@@ -12,7 +12,7 @@ from . import messages as M
 from .messages import DomainError
 from .months import Month
 
-_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+_MOBILE = re.compile(r"^1[3-9][0-9]{9}$")
 _PIN = re.compile(r"^[0-9A-Za-z]{6,16}$")
 # Middle dots people use in transliterated and minority names; normalised to U+00B7.
 _DOTS = {"\u2022", "\u30fb", "\uff0e", "\u2027", "\u00b7", "\u0387"}
@@ -22,12 +22,11 @@ def id_number(value: object) -> str:
     """GB 11643 居民身份证号 (18 digits, check digit), normalised (x → X)."""
     if not isinstance(value, str):
         raise DomainError(M.INVALID_ID_NUMBER, value=value)
-    text = value.strip().upper()
     try:
-        ric.validate(text)
+        text = ric.validate(value.strip().upper())  # stdnum normalises (e.g. full-width digits)
     except ValidationError:
         raise DomainError(M.INVALID_ID_NUMBER, value=value) from None
-    if len(text) != 18:  # stdnum also accepts nothing shorter, but be explicit
+    if len(text) != 18 or not text[:17].isascii() or not text[:17].isdigit():
         raise DomainError(M.INVALID_ID_NUMBER, value=value)
     return text
 
@@ -36,11 +35,12 @@ def credit_code(value: object) -> str:
     """GB 32100 统一社会信用代码."""
     if not isinstance(value, str):
         raise DomainError(M.INVALID_USCC, value=value)
-    text = value.strip().upper()
     try:
-        uscc.validate(text)
+        text = uscc.validate(value.strip().upper())
     except ValidationError:
         raise DomainError(M.INVALID_USCC, value=value) from None
+    if not text.isascii():
+        raise DomainError(M.INVALID_USCC, value=value)
     return text
 
 
@@ -59,7 +59,8 @@ def person_name(value: object) -> str:
     for ch in text:
         if ch == "\u00b7":
             continue
-        if not unicodedata.name(ch, "").startswith("CJK "):
+        # ideographs only: radicals and strokes look alike but would break name matching
+        if not unicodedata.name(ch, "").startswith(("CJK UNIFIED IDEOGRAPH", "CJK COMPATIBILITY IDEOGRAPH")):
             raise DomainError(M.INVALID_NAME, value=value, reason=f"含有不允许的字符“{ch}”")
     if text.startswith("\u00b7") or text.endswith("\u00b7") or "\u00b7\u00b7" in text:
         raise DomainError(M.INVALID_NAME, value=value, reason="间隔号位置不正确")
@@ -87,8 +88,8 @@ def amount(value: object) -> Decimal:
         raise DomainError(M.INVALID_AMOUNT, value=value)
     try:
         d = Decimal(str(value).strip())
-    except InvalidOperation:
-        raise DomainError(M.INVALID_AMOUNT, value=value) from None
+    except (InvalidOperation, ValueError):  # ValueError: int too long to print
+        raise DomainError(M.INVALID_AMOUNT, value="…") from None
     if not d.is_finite() or d <= 0 or d.as_tuple().exponent < -2 or d > Decimal("10000000"):
         raise DomainError(M.INVALID_AMOUNT, value=value)
     return d.quantize(Decimal("0.01"))
@@ -100,8 +101,8 @@ def rate(value: object) -> Decimal:
         raise DomainError(M.VALIDATION_FAILED, detail=f"缴存比例“{value}”不正确")
     try:
         d = Decimal(str(value).strip())
-    except InvalidOperation:
-        raise DomainError(M.VALIDATION_FAILED, detail=f"缴存比例“{value}”不正确") from None
+    except (InvalidOperation, ValueError):
+        raise DomainError(M.VALIDATION_FAILED, detail="缴存比例不正确") from None
     if not d.is_finite() or d <= 0 or d >= 1:
         raise DomainError(M.VALIDATION_FAILED, detail=f"缴存比例“{value}”须为0到1之间的小数")
     return d

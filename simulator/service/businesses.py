@@ -226,7 +226,7 @@ class Businesses:
         acct = self._own_account(ctx, unit, d["personal_no"])
         last = Month.parse(d["last_month"])
         seal.check_seal(acct, repo.unit_months(ctx.conn, unit.account_no), last)
-        repo.close_open_segment(ctx.conn, acct.personal_no, last)
+        repo.end_contributions_at(ctx.conn, acct.personal_no, last)
         repo.update_account(ctx.conn, acct.personal_no, acct.version, state=AccountState.SEALED)
         self._event(ctx, acct.personal_no, unit, "seal", bno, {"last_month": str(last), "reason": d.get("reason")})
         return (f"职工{acct.name}（{acct.personal_no}）已封存，最后缴存月份{last.zh()}", (),

@@ -108,6 +108,14 @@ def append_segment(conn: Conn, personal_no: str, seg: Segment) -> None:
                   str(seg.personal_rate)))
 
 
+def end_contributions_at(conn: Conn, personal_no: str, last: Month) -> None:
+    """Seal with last month L: segments that would only start after L were never paid and go;
+    the segment covering L ends at L."""
+    conn.execute("DELETE FROM segments WHERE personal_no = ? AND start_month > ?", (personal_no, last.index))
+    conn.execute("UPDATE segments SET end_month = ? WHERE personal_no = ? AND start_month <= ?"
+                 " AND (end_month IS NULL OR end_month > ?)", (last.index, personal_no, last.index, last.index))
+
+
 def close_open_segment(conn: Conn, personal_no: str, end: Month) -> None:
     conn.execute("UPDATE segments SET end_month = ? WHERE personal_no = ? AND end_month IS NULL",
                  (end.index, personal_no))

@@ -18,8 +18,9 @@ def check_seal(account: Account, unit: UnitMonths, last_month: Month) -> None:
     if account.state is not AccountState.NORMAL:
         raise DomainError(M.ACCOUNT_NOT_NORMAL, state=account.state.label,
                           business=BusinessType.SEAL.label)
-    open_segment = account.current
-    if open_segment is None or open_segment.end is not None or last_month < open_segment.start:
+    # L must lie in a stretch the employee contributes in at this unit (any segment: a base
+    # change starts a new segment, and the month before it is still the employee's month)
+    if not any(s.covers(last_month) for s in account.segments_here()):
         raise DomainError(M.SEAL_MONTH_NOT_CONTRIBUTED, month=last_month)
     if unit.is_remitted(last_month.next()):
         # too late: the next month was already paid for this employee; only the counter can undo it
