@@ -1,6 +1,5 @@
 """No request a client can send produces a 500: every operation of the OpenAPI document is
 hit with malformed bodies, wrong types and hostile path values, with and without a session."""
-import itertools
 import json
 
 import pytest
