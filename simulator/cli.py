@@ -107,7 +107,9 @@ def cmd_seed(args: argparse.Namespace) -> int:
     from .domain.months import Month
     app = create_app(args.db, test_control=True)
     svc = app.state.services
-    gen = Generator(args.seed)
+    with svc.centre.query() as ctx:  # seeding an existing centre again must not repeat its IDs
+        existing = ctx.conn.execute("SELECT COUNT(*) FROM accounts").fetchone()[0]
+    gen = Generator(args.seed * 1_000_003 + existing)
     first = Month.parse(args.first_month)
     started = time.perf_counter()
     out = []

@@ -88,3 +88,32 @@ def test_with_a_control_token_the_interface_needs_it():
         assert c.get("/_sim/clock").status_code == 404
         assert c.get("/_sim/clock", headers={"X-Sim-Token": "wrong"}).status_code == 404
         assert c.get("/_sim/clock", headers={"X-Sim-Token": "s3cret"}).status_code == 200
+
+
+def test_the_readme_main_job_serves_a_seeded_demo_centre_and_prints_where_to_log_in():
+    exe = Path(sys.executable).with_name("gjj")
+    cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "simulator.cli"]
+    proc = subprocess.Popen(cmd + ["demo", "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    try:
+        lines = []
+        while not any("按 Ctrl+C" in x for x in lines):
+            line = proc.stdout.readline()
+            assert line, "demo ended early:\n" + "".join(lines)
+            lines.append(line)
+        text = "".join(lines)
+        base = re.search(r"http://127\.0\.0\.1:\d+", text).group(0)
+        serial = re.search(r"证书 (\S+) 口令 123456", text).group(1)
+        for _ in range(200):
+            try:
+                r = requests.post(base + "/api/v1/session", json={"serial": serial, "pin": "123456"}, timeout=5)
+                break
+            except requests.ConnectionError:
+                assert proc.poll() is None
+        assert r.status_code == 200 and r.json()["opened"] is True
+        roster = requests.get(base + "/api/v1/roster", headers={"Authorization": "Bearer " + r.json()["token"]},
+                              timeout=5).json()
+        assert roster["total"] >= 100
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
