@@ -155,3 +155,120 @@ class Roster(BaseModel):
     total: int
     items: list[RosterItem]
     as_of: str | None = Field(None, description="清册数据的更新日期（隔天更新，3.6）")
+
+
+class OpeningStatus(BaseModel):
+    stage: str = Field(description="not_enabled | enabled | agreement_signed | info_confirmed | password_set | opened")
+    stage_label: str
+    opened: bool
+    next_step: str | None = Field(description="下一步（指南1.2的用语），已开通时为空")
+    prompt: str | None = Field(description="证书尚未开通公积金应用时的首次登录提示（2.3）")
+
+
+class OperatorOut(BaseModel):
+    name: str | None
+    mobile: str | None
+    id_number: str | None
+
+
+class UnitInfo(BaseModel):
+    account_no: str
+    name: str
+    uscc: str
+    entrusted_collection: bool
+    collection_mode: str
+    operator: OperatorOut = Field(description="已发布的经办人信息（修改后隔天更新，3.5）")
+    opening_stage: str
+    opening_stage_label: str
+    first_month: str
+    paid_through: str | None = Field(description="缴至年月")
+    due_month: str = Field(description="应汇缴年月")
+
+
+class OperatorChange(BaseModel):
+    pending: bool
+    verify_from: str = Field(description="最迟从此时起可以看到修改（第2个工作日办理时间开始，3.5）")
+
+
+class Segment(BaseModel):
+    start_month: str
+    end_month: str | None
+    base: str
+
+
+class HistoryEvent(BaseModel):
+    at: str
+    kind: str
+    business_no: str | None
+    detail: dict
+
+
+class Employee(BaseModel):
+    personal_no: str
+    name: str
+    id_number: str
+    state: str
+    state_label: str
+    origin: str
+    joined_month: str
+    storage_card: str
+    storage_card_label: str
+    base: str | None
+    unit_rate: str | None
+    personal_rate: str | None
+    unit_amount: str | None = None
+    personal_amount: str | None = None
+    total_amount: str | None = None
+    paid_through: str | None = Field(description="个人缴至年月")
+    segments: list[Segment]
+    back_paid_months: list[str]
+    history: list[HistoryEvent]
+
+
+class RemittanceMonth(BaseModel):
+    month: str
+    remitted_at: str
+    arrived: bool
+    arrived_at: str | None
+
+
+class Remittances(BaseModel):
+    first_month: str
+    paid_through: str | None
+    due_month: str
+    items: list[RemittanceMonth]
+
+
+class DepositInfo(BaseModel):
+    month: str = Field(description="核查的月份：单位应汇缴年月")
+    paid_through: str | None
+    normal_count: int
+    sealed_count: int
+    total_base: str
+    unit_amount: str
+    personal_amount: str
+    total_amount: str
+    verified_business_no: str | None = Field(description="本月已核查提交时的业务流水号")
+
+
+class BusinessList(BaseModel):
+    total: int
+    items: list[Business]
+
+
+class SlipLine(BaseModel):
+    count: int
+    amount: str
+
+
+class SlipData(BaseModel):
+    unit_account_no: str
+    unit_name: str
+    month: str
+    previous: SlipLine = Field(description="上月汇缴")
+    increase: SlipLine = Field(description="本月增加")
+    decrease: SlipLine = Field(description="本月减少")
+    current: SlipLine = Field(description="本月汇缴")
+    back_pay: SlipLine = Field(description="补缴")
+    total: str
+    total_capitals: str = Field(description="金额大写")

@@ -48,53 +48,53 @@ def change_pin(body: m.PinChangeIn, svc: Svc, s: Sess):
 
 
 # --- 开通 (1.0, 1.1.2, 1.2, 2.3) ----------------------------------------------------------------
-@router.get("/opening", tags=["开通"], summary="开通进度")
+@router.get("/opening", response_model=m.OpeningStatus, tags=["开通"], summary="开通进度")
 def opening_status(svc: Svc, s: Sess):
     return svc.access.opening_status(s)
 
 
-@router.post("/opening/enable", tags=["开通"], summary="申请开通（首次登录提示选择“是”）")
+@router.post("/opening/enable", response_model=m.OpeningStatus, tags=["开通"], summary="申请开通（首次登录提示选择“是”）")
 def opening_enable(svc: Svc, s: Sess):
     return svc.access.enable(s)
 
 
-@router.post("/opening/agreement", tags=["开通"], summary="查阅并签署服务协议")
+@router.post("/opening/agreement", response_model=m.OpeningStatus, tags=["开通"], summary="查阅并签署服务协议")
 def opening_agreement(body: m.AgreementIn, svc: Svc, s: Sess):
     return svc.access.sign_agreement(s, body.accepted)
 
 
-@router.post("/opening/unit-info", tags=["开通"], summary="核对（修改）单位信息")
+@router.post("/opening/unit-info", response_model=m.OpeningStatus, tags=["开通"], summary="核对（修改）单位信息")
 def opening_unit_info(body: m.UnitInfoIn, svc: Svc, s: Sess):
     return svc.access.confirm_unit_info(s, body.operator.model_dump() if body.operator else None)
 
 
-@router.post("/opening/query-password", tags=["开通"], summary="设置查询密码")
+@router.post("/opening/query-password", response_model=m.OpeningStatus, tags=["开通"], summary="设置查询密码")
 def opening_password(body: m.QueryPasswordIn, svc: Svc, s: Sess):
     return svc.access.set_query_password(s, body.password)
 
 
-@router.post("/opening/complete", tags=["开通"], summary="完成开通")
+@router.post("/opening/complete", response_model=m.OpeningStatus, tags=["开通"], summary="完成开通")
 def opening_complete(svc: Svc, s: Sess):
     return svc.access.complete(s)
 
 
 # --- 单位信息 ------------------------------------------------------------------------------------
-@router.get("/unit", tags=["单位"], summary="单位信息（经办人信息隔天更新，3.5）")
+@router.get("/unit", response_model=m.UnitInfo, tags=["单位"], summary="单位信息（经办人信息隔天更新，3.5）")
 def unit_info(svc: Svc, s: Sess):
     return svc.queries.unit_info(s.unit_account_no)
 
 
-@router.put("/unit/operator", tags=["单位"], summary="修改经办人信息")
+@router.put("/unit/operator", response_model=m.OperatorChange, tags=["单位"], summary="修改经办人信息")
 def change_operator(body: m.OperatorIn, svc: Svc, s: Sess):
     return svc.access.change_operator(s, body.model_dump())
 
 
-@router.get("/unit/remittances", tags=["单位"], summary="汇缴与到账情况")
+@router.get("/unit/remittances", response_model=m.Remittances, tags=["单位"], summary="汇缴与到账情况")
 def remittances(svc: Svc, s: Sess):
     return svc.queries.remittances(s.unit_account_no)
 
 
-@router.get("/unit/deposit-info", tags=["单位缴存信息核查"], summary="单位缴存信息（核查用）")
+@router.get("/unit/deposit-info", response_model=m.DepositInfo, tags=["单位缴存信息核查"], summary="单位缴存信息（核查用）")
 def deposit_info(svc: Svc, s: Sess):
     return svc.queries.deposit_info(s.unit_account_no)
 
@@ -106,7 +106,7 @@ def roster(svc: Svc, s: Sess, page: Annotated[int, Query(ge=1, le=100000)] = 1,
     return svc.queries.roster(s.unit_account_no, page, size, state)
 
 
-@router.get("/employees/{personal_no}", tags=["查询"], summary="职工账户信息")
+@router.get("/employees/{personal_no}", response_model=m.Employee, tags=["查询"], summary="职工账户信息")
 def employee(personal_no: str, svc: Svc, s: Sess):
     return svc.queries.employee(s.unit_account_no, personal_no)
 
@@ -158,7 +158,7 @@ def draft_verification(body: m.VerificationIn, svc: Svc, s: Sess):
     return _draft(BusinessType.DEPOSIT_VERIFICATION, body, svc, s)
 
 
-@router.get("/businesses", tags=["业务"], summary="本单位业务列表")
+@router.get("/businesses", response_model=m.BusinessList, tags=["业务"], summary="本单位业务列表")
 def list_businesses(svc: Svc, s: Sess, status: Annotated[str | None, Query(pattern="^(draft|submitted)$")] = None,
                     limit: Annotated[int, Query(ge=1, le=200)] = 50, offset: Annotated[int, Query(ge=0)] = 0):
     return svc.businesses.list(s, status, limit, offset)
@@ -191,7 +191,7 @@ def slip_pdf(month: str, svc: Svc, s: Sess):
                     headers={"Content-Disposition": f'inline; filename="slip-{slip.month}.pdf"'})
 
 
-@router.get("/slips/{month}/data", tags=["查询打印"], summary="汇（补）缴书内容（JSON）")
+@router.get("/slips/{month}/data", response_model=m.SlipData, tags=["查询打印"], summary="汇（补）缴书内容（JSON）")
 def slip_data(month: str, svc: Svc, s: Sess):
     slip = svc.queries.slip(s.unit_account_no, V.month(month))
     line = lambda x: {"count": x.count, "amount": yuan(x.amount)}  # noqa: E731

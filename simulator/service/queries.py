@@ -2,6 +2,7 @@
 except the nightly catch-up that every transaction does first."""
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 
 from ..domain import messages as M
@@ -95,9 +96,9 @@ class Queries:
             months = repo.unit_months(ctx.conn, unit_account_no)
             seg = acct.current
             paid = acct.paid_through(months)
-            events = repo.rows(ctx.conn, "SELECT at, kind, business_no, detail FROM events"
-                                         " WHERE personal_no = ? AND unit_account_no = ? ORDER BY id",
-                               (personal_no, unit_account_no))
+            events = [{**e, "detail": json.loads(e["detail"])} for e in repo.rows(
+                ctx.conn, "SELECT at, kind, business_no, detail FROM events"
+                          " WHERE personal_no = ? AND unit_account_no = ? ORDER BY id", (personal_no, unit_account_no))]
             return {
                 "personal_no": acct.personal_no, "name": acct.name, "id_number": acct.id_number,
                 "state": acct.state.value, "state_label": acct.state.label,
