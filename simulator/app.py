@@ -39,7 +39,8 @@ def create_app(db: str | Path = ":memory:", *, test_control: bool = False, clock
     app.include_router(api_router)
     if test_control:
         from .control.routes import router as control_router
-        app.include_router(control_router)
+        # behind a token the interface stays out of the public document: absent means absent
+        app.include_router(control_router, include_in_schema=control_token is None)
 
     @app.get("/", include_in_schema=False)
     def root():
@@ -47,7 +48,6 @@ def create_app(db: str | Path = ":memory:", *, test_control: bool = False, clock
 
     @app.get("/healthz", tags=["运维"], summary="健康检查")
     def healthz():
-        return {"status": "ok", "version": __version__, "test_control": test_control,
-                "policy_version": centre.policy_book.version}
+        return {"status": "ok", "version": __version__, "policy_version": centre.policy_book.version}
 
     return app

@@ -14,6 +14,7 @@ from datetime import datetime
 from pathlib import Path
 
 from .clock import to_shanghai
+from .domain.messages import DomainError
 
 
 def _socket(host: str, port: int) -> socket.socket:
@@ -43,7 +44,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
         if not args.test_control:
             print("--now 需要同时指定 --test-control（只有虚拟时钟可以设定时间）", file=sys.stderr)
             return 2
-        app.state.services.centre.set_clock(to_shanghai(datetime.fromisoformat(args.now)))
+        try:
+            app.state.services.centre.set_clock(to_shanghai(datetime.fromisoformat(args.now)))
+        except (ValueError, DomainError) as e:
+            print(f"--now {args.now}: {e}", file=sys.stderr)
+            return 2
     sock = _socket(args.host, args.port)
     base = _base_url(sock)
     print(f"模拟中心已启动 / reference centre listening: {base}")

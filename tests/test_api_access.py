@@ -104,3 +104,29 @@ def test_one_unit_cannot_see_or_change_another_units_employees(sim, client):
     d = sim.draft(sim.login(a), "seal", personal_no=pno, last_month="2025-02").json()
     assert code(client.post(f"/api/v1/businesses/{d['business_id']}/submit", headers=hb)) == "BUSINESS_NOT_FOUND"
     assert code(client.get(f"/api/v1/businesses/{d['business_id']}", headers=hb)) == "BUSINESS_NOT_FOUND"
+
+
+def test_a_wrong_old_pin_when_changing_it_is_a_field_error_that_still_counts(sim, client):
+    u = sim.unit()
+    h = sim.login(u)
+    r = client.put("/api/v1/certificate/pin", headers=h, json={"old_pin": "000000", "new_pin": "864213"})
+    assert r.status_code == 422 and code(r) == "OLD_PIN_WRONG" and "还可尝试9次" in r.json()["detail"]
+    r = client.post("/api/v1/session", json={"serial": u.serial, "pin": "000000"})
+    assert "还可尝试8次" in r.json()["detail"]
+
+
+def test_locking_the_certificate_ends_its_sessions_with_the_lock_message(sim, client):
+    u = sim.unit()
+    h = sim.login(u)
+    for _ in range(10):
+        client.post("/api/v1/session", json={"serial": u.serial, "pin": "000000"})
+    assert code(client.get("/api/v1/unit", headers=h)) == "CERTIFICATE_LOCKED"
+
+
+def test_a_unit_not_yet_opened_sees_its_unit_info_but_no_accounts(sim, client):
+    u = sim.unit(opening_stage="agreement_signed", employees=[{"key": "张三", "name": "张三"}])
+    h = sim.login(u)
+    assert client.get("/api/v1/unit", headers=h).status_code == 200  # needed to 核对单位信息
+    for path in (f"/api/v1/employees/{u.employees['张三']}", "/api/v1/unit/remittances",
+                 "/api/v1/unit/deposit-info", "/api/v1/businesses", "/api/v1/roster", "/api/v1/slips/2025-02"):
+        assert code(client.get(path, headers=h)) == "UNIT_NOT_OPENED", path

@@ -100,3 +100,11 @@ def test_seal_after_a_base_adjustment_drops_the_unpaid_segment(sim, client):
     acct = client.get(f"/api/v1/employees/{pno}", headers=h).json()
     assert acct["state"] == "02" and acct["paid_through"] == "2025-02"
     assert acct["segments"][-1]["end_month"] == "2025-02" and len(acct["segments"]) == 1
+
+
+def test_a_receipt_with_something_to_do_does_not_also_say_nothing_is_left_to_do(sim):
+    u = sim.unit(employees=[{"key": "李四", "state": "sealed", "last_month": "2024-12"}])
+    h = sim.login(u)
+    r = sim.submit(h, "unseal", personal_no=u.employees["李四"], start_month="2025-03", base="6000",
+                   reported_errors=["name"])
+    assert r.json()["follow_ups"] and not any("无需再到公积金窗口" in n for n in r.json()["notes"])

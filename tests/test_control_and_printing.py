@@ -85,3 +85,16 @@ def test_the_slip_pdf_carries_chinese_text_and_the_identity_holds(sim, client):
     text = PdfReader(io.BytesIO(pdf.content)).pages[0].extract_text()
     for expected in ("住房公积金汇（补）缴书", "常州市天宁区恒达机械有限公司", "捌佰元整", "本月减少"):
         assert expected in text.replace(" ", ""), expected
+
+
+def test_a_month_cannot_be_remitted_before_it_begins(client, sim):
+    u = sim.unit(remitted_through="2025-03")
+    r = client.post(f"/_sim/units/{u.account_no}/remittances", json={"month": "2025-04"})
+    assert code(r) == "REMITTANCE_IN_FUTURE"
+
+
+def test_internal_employee_state_uses_months_and_money_like_the_api(client, sim):
+    u = sim.unit(employees=[{"key": "张三", "name": "张三", "base": "5000", "start_month": "2024-06"}])
+    state = client.get(f"/_sim/employees/{u.employees['张三']}").json()
+    assert state["segments"][0]["start_month"] == "2024-06" and state["segments"][0]["base"] == "5000.00"
+    assert state["paid_through"] == "2025-02" and state["pending"] is False

@@ -234,7 +234,7 @@ def test_units():
 
 def test_account_numbers():
     units = [Generator.unit_account_no(n) for n in range(5000)]
-    people = [Generator(0).personal_account_no(n) for n in range(5000)]
+    people = [Generator.personal_account_no(n) for n in range(5000)]
     assert all(len(x) == 10 and x.isdigit() and x[0] == "1" for x in units)
     assert all(len(x) == 12 and x.isdigit() and x[0] == "2" for x in people)
     assert len(set(units)) == len(set(people)) == 5000

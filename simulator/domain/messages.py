@@ -69,11 +69,11 @@ INVALID_MONTH = _m("INVALID_MONTH", 422, None, "年月“{value}”格式不正�
 INVALID_AMOUNT = _m("INVALID_AMOUNT", 422, None, "金额“{value}”不正确：须为不超过两位小数的正数")
 INVALID_USCC = _m("INVALID_USCC", 422, None, "统一社会信用代码“{value}”校验不通过")
 INVALID_MOBILE = _m("INVALID_MOBILE", 422, None, "手机号码“{value}”不正确，应为11位数字")
-BASE_OUT_OF_RANGE = _m("BASE_OUT_OF_RANGE", 422, None,
+BASE_OUT_OF_RANGE = _m("BASE_OUT_OF_RANGE", 422, "0.1",
                        "缴存基数{base}元不在{min}至{max}元的缴存基数区间内")
-RATE_OUT_OF_RANGE = _m("RATE_OUT_OF_RANGE", 422, None,
+RATE_OUT_OF_RANGE = _m("RATE_OUT_OF_RANGE", 422, "0.1",
                        "缴存比例{rate}不在{min}至{max}之间，或不是{step}的整数倍")
-RATES_NOT_EQUAL = _m("RATES_NOT_EQUAL", 422, None, "单位缴存比例与个人缴存比例须相同")
+RATES_NOT_EQUAL = _m("RATES_NOT_EQUAL", 422, "0.1", "单位缴存比例与个人缴存比例须相同")
 IDEMPOTENCY_KEY_REUSED = _m("IDEMPOTENCY_KEY_REUSED", 422, None,
                             "该幂等键已用于另一笔业务的提交，请使用新的幂等键")
 
@@ -82,7 +82,8 @@ UNAUTHENTICATED = _m("UNAUTHENTICATED", 401, None, "请先使用数字证书登�
 SESSION_EXPIRED = _m("SESSION_EXPIRED", 401, None, "登录已超时，请重新登录")
 CERTIFICATE_NOT_FOUND = _m("CERTIFICATE_NOT_FOUND", 401, "2.2", "数字证书或口令不正确")
 WRONG_PIN = _m("WRONG_PIN", 401, "2.2",
-               "数字证书口令错误，还可尝试{remaining}次。初始口令为123456，如已修改请使用修改后的口令")
+               "数字证书口令错误，还可尝试{remaining}次。初始口令为{initial_pin}，如已修改请使用修改后的口令")
+OLD_PIN_WRONG = _m("OLD_PIN_WRONG", 422, "2.2", "原口令不正确，还可尝试{remaining}次")
 CERTIFICATE_LOCKED = _m("CERTIFICATE_LOCKED", 423, "2.2",
                         "数字证书口令连续错误{limit}次，证书已锁定，请联系江苏CA客服025-96010解锁")
 PIN_FORMAT = _m("PIN_FORMAT", 422, "2.2", "新口令须为6至16位字母或数字")
@@ -177,7 +178,7 @@ SLIP_MONTH_NOT_REMITTED = _m("SLIP_MONTH_NOT_REMITTED", 409, "3.2.3",
                              "{month}尚未汇缴，只能打印已汇缴月份的汇（补）缴书")
 
 # --- concurrency -------------------------------------------------------------------------------
-CONFLICT = _m("CONFLICT", 409, None, "该职工账户正在办理其他业务（{business_id}），请稍后刷新后重试")
+CONFLICT = _m("CONFLICT", 409, None, "职工账户{personal_no}刚被其他操作修改，请刷新后重试")
 
 # --- centre-side data problems (not the client's fault) -------------------------------------------
 POLICY_NOT_IN_FORCE = _m("POLICY_NOT_IN_FORCE", 503, "0.2", "{detail}")
@@ -189,4 +190,6 @@ CLOCK_BACKWARDS = _m("CLOCK_BACKWARDS", 409, None,
 UNIT_NOT_FOUND = _m("UNIT_NOT_FOUND", 404, None, "没有单位账号为{unit}的单位")
 REMITTANCE_OUT_OF_ORDER = _m("REMITTANCE_OUT_OF_ORDER", 409, None,
                              "汇缴须按月连续：单位应汇缴年月为{due}，不能汇缴{month}")
+REMITTANCE_IN_FUTURE = _m("REMITTANCE_IN_FUTURE", 409, None,
+                          "不能提前汇缴：{month}晚于当前日期{today}所在月份")
 ARRIVAL_BEFORE_REMITTANCE = _m("ARRIVAL_BEFORE_REMITTANCE", 409, None, "{month}尚未汇缴，不能到账")

@@ -45,7 +45,7 @@ class Access:
                 raise DomainError(M.CERTIFICATE_NOT_FOUND)
             outcome = auth.pin_attempt(cert["failed_attempts"], cert["locked_at"] is not None,
                                        secrets_.check_pin(pin, cert["pin_hash"]),
-                                       ctx.policy.pin_attempt_limit)
+                                       ctx.policy.pin_attempt_limit, ctx.policy.initial_pin)
             # the attempt is counted even though the login is refused: commit, then raise
             ctx.conn.execute("UPDATE certificates SET failed_attempts = ?, locked_at = ? WHERE serial = ?",
                              (outcome.failed_attempts,
@@ -74,11 +74,11 @@ class Access:
             if row is None:
                 raise DomainError(M.UNAUTHENTICATED)
             expires = datetime.fromisoformat(row["expires_at"])
+            refusal = None
             if ctx.now >= expires:
                 ctx.conn.execute("DELETE FROM sessions WHERE token_hash = ?", (row["token_hash"],))
-                expired = True
+                refusal = DomainError(M.SESSION_EXPIRED)
             else:
-                expired = False
                 ttl = timedelta(minutes=ctx.policy.session_ttl_minutes)
                 if expires - ctx.now < ttl / 2:  # sliding expiry without a write on every request
                     expires = ctx.now + ttl
@@ -88,9 +88,9 @@ class Access:
                                           (row["serial"],)).fetchone()
                 if locked is None or locked[0] is not None:
                     ctx.conn.execute("DELETE FROM sessions WHERE token_hash = ?", (row["token_hash"],))
-                    expired = True
-        if expired:
-            raise DomainError(M.SESSION_EXPIRED)
+                    refusal = DomainError(M.CERTIFICATE_LOCKED, limit=ctx.policy.pin_attempt_limit)
+        if refusal is not None:
+            raise refusal
         return Session(row["serial"], row["unit_account_no"], expires)
 
     def logout(self, token: str) -> None:
@@ -105,14 +105,19 @@ class Access:
             outcome = auth.pin_attempt(cert["failed_attempts"], cert["locked_at"] is not None,
                                        secrets_.check_pin(old_pin if isinstance(old_pin, str) else "",
                                                           cert["pin_hash"]),
-                                       ctx.policy.pin_attempt_limit)
+                                       ctx.policy.pin_attempt_limit, ctx.policy.initial_pin)
             if outcome.ok and old_pin == new_pin:
                 raise DomainError(M.PIN_UNCHANGED)
+            if outcome.locked:  # the session's certificate is locked now: the session ends too
+                ctx.conn.execute("DELETE FROM sessions WHERE serial = ?", (session.serial,))
             ctx.conn.execute(
                 "UPDATE certificates SET failed_attempts = ?, locked_at = ?, pin_hash = ? WHERE serial = ?",
                 (outcome.failed_attempts, cert["locked_at"] or (ctx.stamp if outcome.locked else None),
                  secrets_.hash_pin(new_pin) if outcome.ok else cert["pin_hash"], session.serial))
             failure = outcome.error
+        if failure is not None and failure.code == M.WRONG_PIN.code:
+            # the caller is logged in: a wrong old PIN is a bad field, not a failed login
+            raise DomainError(M.OLD_PIN_WRONG, **failure.params)
         if failure is not None:
             raise failure
 

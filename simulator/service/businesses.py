@@ -6,7 +6,6 @@ inside the submit's transaction. A refused submit rolls back and leaves the draf
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
 from decimal import Decimal
 from typing import Callable
 
@@ -152,10 +151,12 @@ class Businesses:
 
     def get(self, session: Session, business_id: str) -> dict:
         with self.centre.query() as ctx:
+            opening.require_opened(self.access.unit(ctx, session))
             return self._view(ctx, business_id, session.unit_account_no)
 
     def list(self, session: Session, status: str | None = None, limit: int = 50, offset: int = 0) -> dict:
         with self.centre.query() as ctx:
+            opening.require_opened(self.access.unit(ctx, session))
             where, params = "unit_account_no = ?", [session.unit_account_no]
             if status:
                 where += " AND status = ?"
@@ -194,11 +195,11 @@ class Businesses:
             data = json.loads(row["payload"])
             business_no = f"02{ctx.now:%y%m%d}{repo.next_counter(ctx.conn, 'business_no:' + f'{ctx.now:%y%m%d}'):07d}"
             summary, extra_todo, result = HANDLERS[business](self, ctx, unit, data, business_no)
-            todo, notes = receipts.follow_ups(business, unit)
+            todo, notes = receipts.follow_ups(business, unit, extra_todo)
             receipt = {
                 "business_id": business_id, "business_no": business_no, "business_type": business.value,
                 "business_type_label": business.label, "submitted_at": ctx.stamp, "summary": summary,
-                "follow_ups": list(extra_todo) + list(todo), "notes": list(notes), "result": result,
+                "follow_ups": list(todo), "notes": list(notes), "result": result,
             }
             ctx.conn.execute(
                 "UPDATE businesses SET status = ?, submitted_at = ?, business_no = ?, receipt = ?,"
@@ -218,7 +219,7 @@ class Businesses:
                        Origin.ESTABLISHED, employed or start, StorageCard.NOT_APPLIED)
         repo.insert_account(ctx.conn, acct)
         repo.append_segment(ctx.conn, personal_no, Segment(unit.account_no, start, None, base, ur, pr))
-        self._event(ctx, personal_no, unit, "establish", bno, {"start_month": str(start), "base": str(base)})
+        self._event(ctx, personal_no, unit, "establish", bno, {"start_month": str(start), "base": yuan(base)})
         return (f"已为职工{d['name']}设立住房公积金账户，个人账号{personal_no}，起缴月份{start.zh()}",
                 (), {"personal_no": personal_no, "start_month": str(start)})
 
@@ -241,7 +242,7 @@ class Businesses:
         repo.update_account(ctx.conn, acct.personal_no, acct.version, state=AccountState.NORMAL)
         notice = unseal.correction_notice(d.get("reported_errors", []))
         self._event(ctx, acct.personal_no, unit, "unseal", bno,
-                    {"start_month": str(start), "base": str(base), "reported_errors": d.get("reported_errors", [])})
+                    {"start_month": str(start), "base": yuan(base), "reported_errors": d.get("reported_errors", [])})
         return (f"职工{acct.name}（{acct.personal_no}）已启封，起缴月份{start.zh()}，缴存基数{base}元",
                 (notice,) if notice else (), {"personal_no": acct.personal_no, "start_month": str(start)})
 
@@ -270,7 +271,7 @@ class Businesses:
         total = sum((ln.amount.total for ln in lines), Decimal("0"))
         repo.update_account(ctx.conn, acct.personal_no, acct.version)
         self._event(ctx, acct.personal_no, unit, "back_pay", bno,
-                    {"cause": cause.value, "months": [str(ln.month) for ln in lines], "total": str(total)})
+                    {"cause": cause.value, "months": [str(ln.month) for ln in lines], "total": yuan(total)})
         return (f"已为职工{acct.name}办理个别补缴（{cause.label}）{len(lines)}个月，合计{yuan(total)}元，"
                 f"随{months.due.zh()}汇缴一并缴纳", (),
                 {"personal_no": acct.personal_no, "total": yuan(total), "settle_month": str(months.due),
@@ -293,7 +294,7 @@ class Businesses:
                                 Segment(unit.account_no, effective, None, base, seg.unit_rate, seg.personal_rate))
         repo.update_account(ctx.conn, acct.personal_no, acct.version)
         self._event(ctx, acct.personal_no, unit, "base_adjustment", bno,
-                    {"from": str(seg.base), "to": str(base), "effective_month": str(effective)})
+                    {"from": yuan(seg.base), "to": yuan(base), "effective_month": str(effective)})
         return (f"职工{acct.name}的缴存基数自{effective.zh()}起由{seg.base}元调整为{base}元", (),
                 {"personal_no": acct.personal_no, "base": str(base), "effective_month": str(effective)})
 
@@ -302,9 +303,12 @@ class Businesses:
         done = {Month.from_index(r[0]) for r in ctx.conn.execute(
             "SELECT month FROM verifications WHERE unit_account_no = ?", (unit.account_no,))}
         verification.check_verification(summary.month, done)
-        snapshot = {k: yuan(v) if isinstance(v, Decimal) else str(v) if v is not None else None
-                    for k, v in asdict(summary).items()}
-        snapshot.update(confirmed=d["confirmed"], note=d.get("note"))
+        snapshot = {"month": str(summary.month),
+                    "paid_through": str(summary.paid_through) if summary.paid_through else None,
+                    "normal_count": summary.normal_count, "sealed_count": summary.sealed_count,
+                    "total_base": yuan(summary.total_base), "unit_amount": yuan(summary.unit_amount),
+                    "personal_amount": yuan(summary.personal_amount), "total_amount": yuan(summary.total_amount),
+                    "confirmed": d["confirmed"], "note": d.get("note")}
         ctx.conn.execute("INSERT INTO verifications VALUES (?,?,?,?,?)",
                          (unit.account_no, summary.month.index, bno, ctx.stamp,
                           json.dumps(snapshot, ensure_ascii=False)))

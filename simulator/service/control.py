@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from decimal import Decimal
 
 from ..domain import messages as M
 from ..domain import validators as V
 from ..domain.messages import DomainError
+from ..domain.money import yuan
 from ..domain.months import Month
 from ..domain.rules import opening
 from ..store import repo
@@ -31,6 +33,7 @@ class Control:
             for t in TABLES_IN_RESET_ORDER:
                 conn.execute(f"DELETE FROM {t}")
             repo.set_meta(conn, "published_day", self.centre.clock.today().isoformat())
+            conn.execute("DELETE FROM meta WHERE key = 'last_nightly_at'")
 
     def remit(self, unit_account_no: str, month: Month, arrived: bool) -> dict:
         """The unit's remittance of `month` reaches the centre; months go in order."""
@@ -39,6 +42,8 @@ class Control:
             months = repo.unit_months(ctx.conn, unit_account_no)
             if month != months.due:
                 raise DomainError(M.REMITTANCE_OUT_OF_ORDER, due=months.due, month=month)
+            if month > Month.of(ctx.today):
+                raise DomainError(M.REMITTANCE_IN_FUTURE, month=month, today=ctx.today)
             ctx.conn.execute("INSERT INTO remittances VALUES (?,?,?,?)",
                              (unit_account_no, month.index, ctx.stamp, ctx.stamp if arrived else None))
         return self.months(unit_account_no)
@@ -118,14 +123,18 @@ class Control:
                 "paid_through": str(paid) if paid else None,
                 "published": None if r["pub_unit_account_no"] is None else {
                     "unit_account_no": r["pub_unit_account_no"], "name": r["pub_name"], "state": r["pub_state"],
-                    "base": r["pub_base"]},
+                    "base": yuan(Decimal(r["pub_base"])) if r["pub_base"] else None},
                 "pending": bool(r["dirty"]),
-                "segments": repo.rows(ctx.conn, "SELECT seq, unit_account_no, start_month, end_month, base,"
-                                                " unit_rate, personal_rate FROM segments WHERE personal_no = ?"
-                                                " ORDER BY seq", (personal_no,)),
-                "back_pays": repo.rows(ctx.conn, "SELECT month, cause, business_no, unit_amount, personal_amount,"
-                                                 " settle_month FROM back_pays WHERE personal_no = ? ORDER BY month",
-                                       (personal_no,)),
+                "segments": [{"unit_account_no": s.unit_account_no, "start_month": str(s.start),
+                              "end_month": str(s.end) if s.end else None, "base": yuan(s.base),
+                              "unit_rate": str(s.unit_rate), "personal_rate": str(s.personal_rate)}
+                             for s in acct.segments],
+                "back_pays": [{"month": str(Month.from_index(b["month"])), "cause": b["cause"],
+                               "business_no": b["business_no"], "unit_amount": yuan(Decimal(b["unit_amount"])),
+                               "personal_amount": yuan(Decimal(b["personal_amount"])),
+                               "settle_month": str(Month.from_index(b["settle_month"]))}
+                              for b in repo.rows(ctx.conn, "SELECT * FROM back_pays WHERE personal_no = ?"
+                                                           " ORDER BY month", (personal_no,))],
                 "events": [{**e, "detail": json.loads(e["detail"])} for e in repo.rows(
                     ctx.conn, "SELECT at, kind, business_no, unit_account_no, detail FROM events"
                               " WHERE personal_no = ? ORDER BY id", (personal_no,))],

@@ -90,11 +90,13 @@ class Queries:
 
     def employee(self, unit_account_no: str, personal_no: str) -> dict:
         with self.centre.query() as ctx:
+            opening.require_opened(repo.get_unit(ctx.conn, unit_account_no))
             acct = repo.get_account(ctx.conn, personal_no)
             if acct is None or acct.unit_account_no != unit_account_no:
                 raise DomainError(M.EMPLOYEE_NOT_FOUND, personal_no=personal_no)
             months = repo.unit_months(ctx.conn, unit_account_no)
-            seg = acct.current
+            here = acct.segments_here()
+            seg = here[-1] if here else None  # a transfer-in shows no base until it is unsealed here
             paid = acct.paid_through(months)
             events = [{**e, "detail": json.loads(e["detail"])} for e in repo.rows(
                 ctx.conn, "SELECT at, kind, business_no, detail FROM events"
@@ -118,6 +120,7 @@ class Queries:
 
     def remittances(self, unit_account_no: str) -> dict:
         with self.centre.query() as ctx:
+            opening.require_opened(repo.get_unit(ctx.conn, unit_account_no))
             months = repo.unit_months(ctx.conn, unit_account_no)
             rows = repo.rows(ctx.conn, "SELECT month, remitted_at, arrived_at FROM remittances"
                                        " WHERE unit_account_no = ? ORDER BY month DESC LIMIT 120",
@@ -131,6 +134,7 @@ class Queries:
 
     def deposit_info(self, unit_account_no: str) -> dict:
         with self.centre.query() as ctx:
+            opening.require_opened(repo.get_unit(ctx.conn, unit_account_no))
             s = deposit_summary(ctx, unit_account_no)
             verified = ctx.conn.execute("SELECT business_no FROM verifications WHERE unit_account_no = ?"
                                         " AND month = ?", (unit_account_no, s.month.index)).fetchone()

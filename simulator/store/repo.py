@@ -6,6 +6,8 @@ import sqlite3
 from decimal import Decimal
 from typing import Iterable
 
+from ..domain import messages as M
+from ..domain.messages import DomainError
 from ..domain.model import (Account, AccountState, OpeningStage, Operator, Origin, Segment,
                             StorageCard, Unit, UnitMonths)
 from ..domain.months import Month
@@ -91,12 +93,8 @@ def update_account(conn: Conn, personal_no: str, expected_version: int, **fields
     values = [v.value if hasattr(v, "value") else v for v in fields.values()]
     cur = conn.execute(f"UPDATE accounts SET {cols}version = version + 1, dirty = 1 "
                        "WHERE personal_no = ? AND version = ?", (*values, personal_no, expected_version))
-    if cur.rowcount != 1:
-        raise StaleWrite(personal_no)
-
-
-class StaleWrite(Exception):
-    """Another command changed the account between read and write."""
+    if cur.rowcount != 1:  # another command changed the account between read and write
+        raise DomainError(M.CONFLICT, personal_no=personal_no)
 
 
 def append_segment(conn: Conn, personal_no: str, seg: Segment) -> None:

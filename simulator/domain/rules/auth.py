@@ -17,7 +17,8 @@ class PinOutcome:
 
 
 @implements("2.2")
-def pin_attempt(failed_attempts: int, locked: bool, pin_correct: bool, limit: int) -> PinOutcome:
+def pin_attempt(failed_attempts: int, locked: bool, pin_correct: bool, limit: int,
+                initial_pin: str = "123456") -> PinOutcome:
     """The count is per certificate and persists across sessions; a correct PIN resets it.
     A locked certificate stays locked even for the right PIN (unlock is a CA counter matter)."""
     if locked:
@@ -27,4 +28,5 @@ def pin_attempt(failed_attempts: int, locked: bool, pin_correct: bool, limit: in
     failed = failed_attempts + 1
     if failed >= limit:
         return PinOutcome(False, failed, True, DomainError(M.CERTIFICATE_LOCKED, limit=limit))
-    return PinOutcome(False, failed, False, DomainError(M.WRONG_PIN, remaining=limit - failed))
+    return PinOutcome(False, failed, False,
+                      DomainError(M.WRONG_PIN, remaining=limit - failed, initial_pin=initial_pin))

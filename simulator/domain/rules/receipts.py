@@ -17,12 +17,13 @@ def storage_card_follow_up() -> str:
 
 
 @implements("3.2", "3.2.1", "3.2.2", "3.2.3", "3.9")
-def follow_ups(business: BusinessType, unit: Unit) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def follow_ups(business: BusinessType, unit: Unit,
+               extra: tuple[str, ...] = ()) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """一般情况下不用再去公积金窗口交纳材料, except: a new account needs its storage card
     (3.2.1); a unit not on entrusted collection still prints its 汇(补)缴书 and pays at a
     collection point (3.2.2); a transfer is followed by an unseal with a base (3.9).
     Returns (follow_ups, notes)."""
-    todo: list[str] = []
+    todo: list[str] = list(extra)  # business-specific to-dos, e.g. the 3.7 correction notice
     notes: list[str] = []
     if business is BusinessType.ESTABLISH:
         todo.append(storage_card_follow_up())
