@@ -1,0 +1,1 @@
+"""Drivers: how the harness talks to a target portal (API today, browser next)."""

@@ -1,0 +1,121 @@
+"""The centre side of a scenario: the world it starts from and the centre's own actions
+(remittance, arrival, the passing of time), through the test-control contract.
+
+Logical names in the feature files ("单位甲", "张三") map to whatever the target assigns;
+the world is described first and seeded in one call when the first action needs it."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..drivers.base import ControlDriver
+
+
+@dataclass
+class UnitRef:
+    name: str
+    spec: dict
+    account_no: str | None = None
+    serial: str | None = None
+    pin: str | None = None
+
+
+@dataclass
+class EmployeeRef:
+    name: str
+    unit: str
+    spec: dict
+    personal_no: str | None = None
+    id_number: str | None = None
+
+
+@dataclass
+class World:
+    control: ControlDriver
+    now: str
+    units: dict[str, UnitRef] = field(default_factory=dict)
+    employees: dict[str, EmployeeRef] = field(default_factory=dict)
+    seeded: bool = False
+
+    # --- describing the world ------------------------------------------------------------
+    def unit(self, name: str, **spec) -> UnitRef:
+        if name in self.units:
+            self.units[name].spec.update(spec)
+            return self.units[name]
+        if self.seeded:
+            raise AssertionError(f"单位“{name}”须在场景开始时描述")
+        base = {"key": name, "first_month": "2024-01", "entrusted_collection": True, "opening_stage": "opened"}
+        ref = self.units[name] = UnitRef(name, base | spec)
+        return ref
+
+    def employee(self, unit: str, name: str, **spec) -> EmployeeRef:
+        self.unit(unit)
+        if self.seeded:
+            raise AssertionError(f"职工“{name}”须在场景开始时描述")
+        ref = self.employees[name] = EmployeeRef(name, unit, {"key": name, "name": name} | spec)
+        return ref
+
+    def ensure_seeded(self) -> None:
+        if self.seeded:
+            return
+        self.control.reset(self.now)
+        units = []
+        for u in self.units.values():
+            spec = dict(u.spec)
+            spec["employees"] = [e.spec for e in self.employees.values() if e.unit == u.name]
+            units.append(spec)
+        result = self.control.seed({"seed": 0, "units": units}) if units else {"units": []}
+        for got in result["units"]:
+            ref = self.units[got["key"]]
+            ref.account_no = got["account_no"]
+            ref.serial, ref.pin = got["certificates"][0]["serial"], got["certificates"][0]["pin"]
+            for e in got["employees"]:
+                emp = self.employees[e["key"]]
+                emp.personal_no, emp.id_number = e["personal_no"], e["id_number"]
+        self.seeded = True
+
+    # --- the centre's actions -----------------------------------------------------------
+    def set_time(self, iso: str) -> None:
+        if not self.seeded:
+            self.now = iso
+        else:
+            self.control.set_clock(iso)
+            self.now = iso
+
+    def remit(self, unit: str, month: str, arrived: bool = True) -> None:
+        self.ensure_seeded()
+        self.control.remit(self.units[unit].account_no, month, arrived)
+
+    def arrive(self, unit: str, month: str) -> None:
+        self.ensure_seeded()
+        self.control.arrive(self.units[unit].account_no, month)
+
+    def person(self, name: str) -> EmployeeRef:
+        if name not in self.employees:
+            raise AssertionError(f"场景中没有职工“{name}”")
+        self.ensure_seeded()
+        return self.employees[name]
+
+    # --- remittance as the scenario states it ----------------------------------------------
+    def months_of(self, unit: str) -> dict:
+        self.ensure_seeded()
+        return self.control.unit_state(self.units[unit].account_no)["months"]
+
+    def should_not_have_remitted(self, unit: str, month: str) -> None:
+        paid = self.months_of(unit)["paid_through"]
+        if paid is not None and paid >= month:
+            raise AssertionError(f"场景前提不成立：单位“{unit}”已汇缴至{paid}")
+
+    def remit_and_arrive(self, unit: str, month: str) -> None:
+        state = self.months_of(unit)
+        if state["paid_through"] is None or state["paid_through"] < month:
+            self.remit_through(unit, month)
+        elif month not in state["arrived"]:
+            self.arrive(unit, month)
+
+    def remit_through(self, unit: str, month: str) -> None:
+        """The unit remits, in order, every month up to `month`, each arriving."""
+        due = self.months_of(unit)["due_month"]
+        while due <= month:
+            self.remit(unit, due, arrived=True)
+            y, m = map(int, due.split("-"))
+            due = f"{y + (m == 12):04d}-{m % 12 + 1:02d}"
