@@ -114,6 +114,7 @@ def cmd_seed(args: argparse.Namespace) -> int:
     svc = app.state.services
     with svc.centre.query() as ctx:  # seeding an existing centre again must not repeat its IDs
         existing = ctx.conn.execute("SELECT COUNT(*) FROM accounts").fetchone()[0]
+        limits = (ctx.policy.base_limits.min, ctx.policy.base_limits.max)
     gen = Generator(args.seed * 1_000_003 + existing)
     first = Month.parse(args.first_month)
     started = time.perf_counter()
@@ -121,7 +122,7 @@ def cmd_seed(args: argparse.Namespace) -> int:
     batch = []
     for i in range(args.units):
         batch.append(complete_unit(UnitWorld(first_month=args.first_month, remitted_through=args.remitted_through,
-                                             generate_employees=args.employees), gen, first, i))
+                                             generate_employees=args.employees), gen, first, i, limits))
         if len(batch) == 20 or i == args.units - 1:
             out.extend(svc.seeder.seed(batch, with_events=not args.no_events))
             batch = []

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from pytest_bdd import given, parsers, then, when
 
-from .drivers.base import Login, Receipt, Refusal
 from .dsl import terms
-from .dsl.operator import Operator, SpecFailure
+from .dsl.operator import Operator
 from .dsl.world import World
 
 U = r"“(?P<unit>[^”]+)”"

@@ -22,7 +22,9 @@ class EmbeddedCentre:
     def __init__(self) -> None:
         import uvicorn
 
-        from simulator.app import create_app  # the only import of the simulator from steps/
+        from simulator.app import (
+            create_app,  # the only import of the simulator from steps/
+        )
         self.app = create_app(":memory:", test_control=True)
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

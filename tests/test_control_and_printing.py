@@ -41,7 +41,11 @@ def test_seed_refuses_inconsistent_worlds(client):
            {"employees": [{"id_number": "123"}]},
            {"employees": [{"state": "frozen"}]},
            {"first_month": "2025-01", "remitted_through": "2025-02",
-            "employees": [{"state": "sealed", "last_month": "2025-05"}]}]
+            "employees": [{"state": "sealed", "last_month": "2025-05"}]},
+           {"first_month": "2025-01", "remitted_through": "2025-04"},                    # future month
+           {"employees": [{"base": "999999"}]},                                          # beyond base limits
+           {"employees": [{"joined_month": "2030-01"}]},                                 # joined after start
+           {"operator": {"name": "钱七", "mobile": "12", "id_number": "1"}}]
     for unit in bad:
         r = client.post("/_sim/seed", json={"units": [unit]})
         assert r.status_code == 422, (unit, r.text)

@@ -22,8 +22,15 @@ from hypothesis import strategies as st
 from stdnum.cn import ric, uscc
 from stdnum.exceptions import InvalidComponent
 
-from fixtures import EmployeeSeed, Generator, UnitSeed, gb11643_check_digit, gb11714_check_char, uscc_check_char
-from fixtures import regions
+from fixtures import (
+    EmployeeSeed,
+    Generator,
+    UnitSeed,
+    gb11643_check_digit,
+    gb11714_check_char,
+    regions,
+    uscc_check_char,
+)
 
 CZ_IN_USE = {"320400", "320402", "320404", "320411", "320412", "320413", "320481"}
 MOBILE = re.compile(r"^1[3-9]\d{9}$")

@@ -5,8 +5,18 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from rules_helpers import (
+    OTHER_UNIT_NO,
+    UNIT_NO,
+    D,
+    M,
+    account,
+    policy,
+    refused,
+    seg,
+    unit_months,
+)
 
-from rules_helpers import D, M, OTHER_UNIT_NO, UNIT_NO, account, policy, refused, seg, unit_months
 from simulator.domain.model import AccountState
 from simulator.domain.rules.accounts import (
     check_base,

@@ -4,8 +4,17 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from rules_helpers import (
+    OTHER_UNIT_NO,
+    D,
+    M,
+    account,
+    policy,
+    refused,
+    seg,
+    unit_months,
+)
 
-from rules_helpers import D, M, OTHER_UNIT_NO, account, policy, refused, seg, unit_months
 from simulator.domain.model import AccountState, BackPayCause, Origin
 from simulator.domain.policy import Rounding
 from simulator.domain.rules.back_pay import Window, check_back_pay, windows

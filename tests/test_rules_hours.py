@@ -4,8 +4,8 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta, timezone
 
 import pytest
-
 from rules_helpers import calendar, policy, refused, sh
+
 from simulator.domain.rules.hours import (
     SHANGHAI,
     check_business_hours,

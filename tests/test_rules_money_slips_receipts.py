@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
 from rules_helpers import D, M, policy, refused, unit, unit_months
+
 from simulator.domain.model import BusinessType
 from simulator.domain.money import capitals, monthly_amount
 from simulator.domain.policy import Rounding

@@ -4,12 +4,17 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-
 from rules_helpers import policy, refused, unit
+
 from simulator.domain.messages import PROMPT_NOT_ENABLED
 from simulator.domain.model import OPENING_ORDER, OpeningStage
 from simulator.domain.rules import auth, opening
-from simulator.domain.rules.opening import STEP_NAMES, advance, first_login_prompt, require_opened
+from simulator.domain.rules.opening import (
+    STEP_NAMES,
+    advance,
+    first_login_prompt,
+    require_opened,
+)
 
 S = OpeningStage
 LIMIT = policy(date(2025, 3, 5)).pin_attempt_limit

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import pytest
-
 from rules_helpers import M, account, refused, seg, unit_months
+
 from simulator.domain.model import AccountState
 from simulator.domain.rules.seal import check_seal
 

@@ -2,10 +2,14 @@
 from __future__ import annotations
 
 import pytest
-
 from rules_helpers import M, account, refused, seg, unit_months
+
 from simulator.domain.model import AccountState
-from simulator.domain.rules.unseal import REPORTABLE_ERRORS, check_unseal, correction_notice
+from simulator.domain.rules.unseal import (
+    REPORTABLE_ERRORS,
+    check_unseal,
+    correction_notice,
+)
 
 UNIT = unit_months("2024-01", "2025-02")  # due (应汇缴年月) = 2025-03
 SEALED = account([seg("2024-01", "2024-06")], state=AccountState.SEALED)

@@ -7,11 +7,11 @@ from decimal import Decimal
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
+from rules_helpers import D, refused
 from stdnum.cn import ric
 
 from fixtures.generators import Generator
 from fixtures.regions import CHANGZHOU, OTHER, valid_in
-from rules_helpers import D, refused
 from simulator.domain import validators as V
 from simulator.domain.messages import DomainError
 from simulator.domain.months import Month

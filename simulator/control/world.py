@@ -2,6 +2,8 @@
 value a test leaves out is generated as realistic Changzhou data, deterministically."""
 from __future__ import annotations
 
+from decimal import Decimal
+
 from fixtures.generators import Generator
 
 from ..domain import messages as M
@@ -25,12 +27,16 @@ def _enum(enum, value: str, label: str):
         raise DomainError(M.VALIDATION_FAILED, detail=f"{label}“{value}”不正确，可选：{allowed}") from None
 
 
-def complete_unit(u: UnitWorld, gen: Generator, default_first: Month, index: int = 0) -> UnitSpec:
+def complete_unit(u: UnitWorld, gen: Generator, default_first: Month, index: int = 0,
+                  base_range: tuple[Decimal, Decimal] | None = None) -> UnitSpec:
+    """base_range: the base limits in force, so generated bases are ones the centre accepts."""
+    lo, hi = base_range or (None, None)
+    limits = {"lo": lo, "hi": hi} if base_range else {}
     seed = gen.unit(index)
     op = u.operator
-    employees = [complete_employee(e, gen) for e in u.employees]
+    employees = [complete_employee(e, gen, limits) for e in u.employees]
     if u.generate_employees:
-        for e in gen.employees(u.generate_employees):
+        for e in gen.employees(u.generate_employees, **limits):
             employees.append(EmployeeSpec(name=e.name, id_number=e.id_number, base=e.base, trusted=True))
     return UnitSpec(
         key=u.key, account_no=u.account_no, name=u.name or seed.name, uscc=u.uscc or seed.uscc,
@@ -45,10 +51,10 @@ def complete_unit(u: UnitWorld, gen: Generator, default_first: Month, index: int
         employees=employees)
 
 
-def complete_employee(e: EmployeeWorld, gen: Generator) -> EmployeeSpec:
+def complete_employee(e: EmployeeWorld, gen: Generator, limits: dict | None = None) -> EmployeeSpec:
     return EmployeeSpec(
         key=e.key, name=e.name or gen.person_name(), id_number=e.id_number or gen.id_number(),
-        base=V.amount(e.base) if e.base is not None else gen.base(),
+        base=V.amount(e.base) if e.base is not None else gen.base(**(limits or {})),
         state=_enum(AccountState, e.state, "职工状态") if len(e.state) == 2 else _state_by_name(e.state),
         start_month=_month(e.start_month), last_month=_month(e.last_month), joined_month=_month(e.joined_month),
         unit_rate=V.rate(e.unit_rate) if e.unit_rate else None,
@@ -74,6 +80,7 @@ def seed_world(svc, world: WorldIn) -> list[dict]:
         existing = ctx.conn.execute(
             "SELECT (SELECT COUNT(*) FROM units) + (SELECT COUNT(*) FROM accounts)").fetchone()[0]
         default_first = Month.of(ctx.today).plus(-12)
+        limits = ctx.policy.base_limits
     gen = Generator(world.seed * 1_000_003 + existing)
-    specs = [complete_unit(u, gen, default_first, i) for i, u in enumerate(world.units)]
+    specs = [complete_unit(u, gen, default_first, i, (limits.min, limits.max)) for i, u in enumerate(world.units)]
     return svc.seeder.seed(specs)

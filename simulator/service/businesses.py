@@ -12,12 +12,29 @@ from typing import Callable
 from ..domain import messages as M
 from ..domain import validators as V
 from ..domain.messages import DomainError
-from ..domain.model import (Account, AccountState, BackPayCause, BusinessStatus, BusinessType, Origin,
-                            Segment, StorageCard, Unit)
+from ..domain.model import (
+    Account,
+    AccountState,
+    BackPayCause,
+    BusinessStatus,
+    BusinessType,
+    Origin,
+    Segment,
+    StorageCard,
+    Unit,
+)
 from ..domain.money import yuan
 from ..domain.months import Month
 from ..domain.rules import accounts as account_rules
-from ..domain.rules import back_pay, hours, opening, receipts, seal, unseal, verification
+from ..domain.rules import (
+    back_pay,
+    hours,
+    opening,
+    receipts,
+    seal,
+    unseal,
+    verification,
+)
 from ..store import repo
 from .access import Access, Session
 from .centre import Centre, Context

@@ -14,7 +14,13 @@ from typing import Iterator
 from ..clock import Clock, ManualClock
 from ..domain import messages as M
 from ..domain.messages import DomainError
-from ..domain.policy import CalendarNotCovered, PolicyBook, PolicyNotInForce, PolicySnapshot, WorkCalendar
+from ..domain.policy import (
+    CalendarNotCovered,
+    PolicyBook,
+    PolicyNotInForce,
+    PolicySnapshot,
+    WorkCalendar,
+)
 from ..store import repo
 from ..store.db import Database
 from ..store.repo import Conn

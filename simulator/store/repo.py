@@ -8,8 +8,17 @@ from typing import Iterable
 
 from ..domain import messages as M
 from ..domain.messages import DomainError
-from ..domain.model import (Account, AccountState, OpeningStage, Operator, Origin, Segment,
-                            StorageCard, Unit, UnitMonths)
+from ..domain.model import (
+    Account,
+    AccountState,
+    OpeningStage,
+    Operator,
+    Origin,
+    Segment,
+    StorageCard,
+    Unit,
+    UnitMonths,
+)
 from ..domain.months import Month
 
 Conn = sqlite3.Connection

@@ -11,8 +11,18 @@ from typing import Any
 
 import requests
 
-from .base import (AccountView, Exchange, Login, Outcome, Receipt, Refusal, RosterRow, Slip, TargetError,
-                   UnitView)
+from .base import (
+    AccountView,
+    Exchange,
+    Login,
+    Outcome,
+    Receipt,
+    Refusal,
+    RosterRow,
+    Slip,
+    TargetError,
+    UnitView,
+)
 
 BUSINESS_PATHS = {
     "establish": "establish", "seal": "seal", "unseal": "unseal", "transfer": "transfer",

@@ -8,7 +8,16 @@ from typing import Callable
 
 from fixtures.generators import Generator
 
-from ..drivers.base import AccountView, Login, PortalDriver, Receipt, Refusal, RosterRow, Slip, UnitView
+from ..drivers.base import (
+    AccountView,
+    Login,
+    PortalDriver,
+    Receipt,
+    Refusal,
+    RosterRow,
+    Slip,
+    UnitView,
+)
 from . import terms
 from .world import EmployeeRef, World
 

@@ -7,7 +7,15 @@ from decimal import Decimal
 from .. import messages as M
 from ..clauses import implements
 from ..messages import DomainError
-from ..model import Account, AccountState, BackPayCause, MonthlyAmount, Origin, Segment, UnitMonths
+from ..model import (
+    Account,
+    AccountState,
+    BackPayCause,
+    MonthlyAmount,
+    Origin,
+    Segment,
+    UnitMonths,
+)
 from ..money import monthly_amount
 from ..months import Month
 from ..policy import Rounding
