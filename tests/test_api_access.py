@@ -121,6 +121,9 @@ def test_locking_the_certificate_ends_its_sessions_with_the_lock_message(sim, cl
     for _ in range(10):
         client.post("/api/v1/session", json={"serial": u.serial, "pin": "000000"})
     assert code(client.get("/api/v1/unit", headers=h)) == "CERTIFICATE_LOCKED"
+    assert code(client.get("/api/v1/roster", headers=h)) == "CERTIFICATE_LOCKED"  # says so every time
+    client.post(f"/_sim/certificates/{u.serial}/unlock").raise_for_status()
+    assert client.get("/api/v1/unit", headers=h).status_code == 200
 
 
 def test_a_unit_not_yet_opened_sees_its_unit_info_but_no_accounts(sim, client):

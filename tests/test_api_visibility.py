@@ -58,3 +58,6 @@ def test_a_transferred_account_leaves_the_old_roster_and_joins_the_new_one_the_n
     sim.advance(days=1)
     assert _roster_state(client, sim.login(old), person["personal_no"]) is None
     assert _roster_state(client, sim.login(new), person["personal_no"]) == "02"
+    row = next(i for i in client.get("/api/v1/roster", headers=sim.login(new)).json()["items"]
+               if i["personal_no"] == person["personal_no"])
+    assert row["base"] is None and row["total_amount"] is None  # no base here until unsealed

@@ -102,3 +102,15 @@ def test_internal_employee_state_uses_months_and_money_like_the_api(client, sim)
     state = client.get(f"/_sim/employees/{u.employees['张三']}").json()
     assert state["segments"][0]["start_month"] == "2024-06" and state["segments"][0]["base"] == "5000.00"
     assert state["paid_through"] == "2025-02" and state["pending"] is False
+
+
+def test_seeded_values_are_stored_normalised(client):
+    from fixtures.generators import Generator
+    gen = Generator(11)
+    code_ = gen.uscc().lower()
+    idn = gen.id_number()
+    u = client.post("/_sim/seed", json={"units": [{"uscc": code_, "operator": {"name": "钱七", "mobile": "13912345678",
+                                                                                "id_number": idn.lower()},
+                                                    "employees": [{"name": "阿依古丽•艾力"}]}]}).json()["units"][0]
+    assert u["uscc"] == code_.upper()
+    assert u["employees"][0]["name"] == "阿依古丽·艾力"

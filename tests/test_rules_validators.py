@@ -337,3 +337,12 @@ def test_id_number_birth_dates_are_checked_against_the_calendar(born):
     if last_day < 31:
         body = f"320400{born:%Y%m}{last_day + 1:02d}001"
         refused("INVALID_ID_NUMBER", V.id_number, body + ric.calc_check_digit(body + "?"))
+
+
+def test_full_width_check_letter_x_is_normalised():
+    from fixtures.checks import gb11643_check_digit
+    for seq in range(100, 200):
+        first17 = f"32040219800101{seq:03d}"
+        if gb11643_check_digit(first17) == "X":
+            break
+    assert V.id_number(first17 + "Ｘ") == first17 + "X"

@@ -141,12 +141,12 @@ class RosterItem(BaseModel):
     id_number: str
     state: str
     state_label: str
-    base: str
-    unit_rate: str
-    personal_rate: str
-    unit_amount: str
-    personal_amount: str
-    total_amount: str
+    base: str | None = Field(description="本单位的缴存基数；转入后尚未启封的职工为空")
+    unit_rate: str | None
+    personal_rate: str | None
+    unit_amount: str | None
+    personal_amount: str | None
+    total_amount: str | None
 
 
 class Roster(BaseModel):

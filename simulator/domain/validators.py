@@ -29,7 +29,7 @@ def id_number(value: object) -> str:
     (stdnum's stricter birth-year check would refuse every 天宁区 resident born before 1983)."""
     if not isinstance(value, str):
         raise DomainError(M.INVALID_ID_NUMBER, value=value)
-    text = ric.compact(value)
+    text = ric.compact(unicodedata.normalize("NFKC", value))  # full-width digits and Ｘ
     try:
         if len(text) != 18 or not text[:17].isascii() or not text[:17].isdigit():
             raise ValidationError()
@@ -50,7 +50,7 @@ def credit_code(value: object) -> str:
     if not isinstance(value, str):
         raise DomainError(M.INVALID_USCC, value=value)
     try:
-        text = uscc.validate(value.strip().upper())
+        text = uscc.validate(unicodedata.normalize("NFKC", value).strip().upper())
     except ValidationError:
         raise DomainError(M.INVALID_USCC, value=value) from None
     if not text.isascii():

@@ -87,7 +87,7 @@ class Access:
                 locked = ctx.conn.execute("SELECT locked_at FROM certificates WHERE serial = ?",
                                           (row["serial"],)).fetchone()
                 if locked is None or locked[0] is not None:
-                    ctx.conn.execute("DELETE FROM sessions WHERE token_hash = ?", (row["token_hash"],))
+                    # kept, not deleted: every use of it says why until the CA unlocks the certificate
                     refusal = DomainError(M.CERTIFICATE_LOCKED, limit=ctx.policy.pin_attempt_limit)
         if refusal is not None:
             raise refusal
@@ -108,8 +108,6 @@ class Access:
                                        ctx.policy.pin_attempt_limit, ctx.policy.initial_pin)
             if outcome.ok and old_pin == new_pin:
                 raise DomainError(M.PIN_UNCHANGED)
-            if outcome.locked:  # the session's certificate is locked now: the session ends too
-                ctx.conn.execute("DELETE FROM sessions WHERE serial = ?", (session.serial,))
             ctx.conn.execute(
                 "UPDATE certificates SET failed_attempts = ?, locked_at = ?, pin_hash = ? WHERE serial = ?",
                 (outcome.failed_attempts, cert["locked_at"] or (ctx.stamp if outcome.locked else None),

@@ -131,17 +131,18 @@ class Centre:
 
 
 def publish_pending(conn: Conn) -> int:
-    """The nightly update: copy every changed account and operator to the published view."""
+    """The nightly update: copy every changed account and operator to the published view.
+    Base and rates are those at the account's current unit (none yet for a transfer-in)."""
     n = conn.execute(
         """UPDATE accounts SET
              pub_unit_account_no = unit_account_no, pub_name = name, pub_id_number = id_number,
              pub_state = state,
              pub_base = (SELECT base FROM segments s WHERE s.personal_no = accounts.personal_no
-                         ORDER BY seq DESC LIMIT 1),
+                         AND s.unit_account_no = accounts.unit_account_no ORDER BY seq DESC LIMIT 1),
              pub_unit_rate = (SELECT unit_rate FROM segments s WHERE s.personal_no = accounts.personal_no
-                              ORDER BY seq DESC LIMIT 1),
+                              AND s.unit_account_no = accounts.unit_account_no ORDER BY seq DESC LIMIT 1),
              pub_personal_rate = (SELECT personal_rate FROM segments s WHERE s.personal_no = accounts.personal_no
-                                  ORDER BY seq DESC LIMIT 1),
+                                  AND s.unit_account_no = accounts.unit_account_no ORDER BY seq DESC LIMIT 1),
              dirty = 0
            WHERE dirty = 1""").rowcount
     n += conn.execute(

@@ -80,11 +80,14 @@ class Queries:
             rounding = ctx.policy.rounding
             items = []
             for r in rows:
-                amt = monthly_amount(Decimal(r[4]), Decimal(r[5]), Decimal(r[6]), rounding)
                 state_ = AccountState(r[3])
-                items.append({"personal_no": r[0], "name": r[1], "id_number": r[2], "state": state_.value,
-                              "state_label": state_.label, "base": yuan(Decimal(r[4])), "unit_rate": r[5],
-                              "personal_rate": r[6], **_amounts(amt)})
+                item = {"personal_no": r[0], "name": r[1], "id_number": r[2], "state": state_.value,
+                        "state_label": state_.label, "base": None, "unit_rate": r[5], "personal_rate": r[6],
+                        "unit_amount": None, "personal_amount": None, "total_amount": None}
+                if r[4] is not None:  # a transfer-in has no base here until it is unsealed
+                    item["base"] = yuan(Decimal(r[4]))
+                    item.update(_amounts(monthly_amount(Decimal(r[4]), Decimal(r[5]), Decimal(r[6]), rounding)))
+                items.append(item)
             return {"page": page, "size": size, "total": total, "items": items,
                     "as_of": repo.get_meta(ctx.conn, "published_day")}
 

@@ -75,10 +75,9 @@ class Seeder:
 
     def _unit(self, ctx: Context, u: UnitSpec, with_events: bool) -> dict:
         conn = ctx.conn
-        V.credit_code(u.uscc)
-        V.person_name(u.operator[0])
-        V.mobile(u.operator[1])
-        V.id_number(u.operator[2])
+        uscc = V.credit_code(u.uscc)
+        # stored as normalised, exactly as the API would store them
+        op_name, op_mobile, op_id = V.person_name(u.operator[0]), V.mobile(u.operator[1]), V.id_number(u.operator[2])
         if u.opening_stage not in OPENING_ORDER:
             raise _bad(f"开通状态{u.opening_stage}不正确")
         last = u.remitted_through
@@ -94,14 +93,13 @@ class Seeder:
         account_no = u.account_no or f"32{repo.next_counter(conn, 'unit_no', start=10001):08d}"
         if repo.unit_row(conn, account_no) is not None:
             raise _bad(f"单位账号{account_no}已存在")
-        if conn.execute("SELECT 1 FROM units WHERE uscc = ?", (u.uscc,)).fetchone():
-            raise _bad(f"统一社会信用代码{u.uscc}已被其他单位使用")
-        op_name, op_mobile, op_id = u.operator
+        if conn.execute("SELECT 1 FROM units WHERE uscc = ?", (uscc,)).fetchone():
+            raise _bad(f"统一社会信用代码{uscc}已被其他单位使用")
         conn.execute(
             "INSERT INTO units (account_no, name, uscc, entrusted_collection, first_month, opening_stage,"
             " query_password_hash, operator_name, operator_mobile, operator_id_number, pub_operator_name,"
             " pub_operator_mobile, pub_operator_id_number) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (account_no, u.name, u.uscc, int(u.entrusted_collection), u.first_month.index,
+            (account_no, u.name, uscc, int(u.entrusted_collection), u.first_month.index,
              u.opening_stage.value, secrets_.hash_password(u.query_password) if u.query_password else None,
              op_name, op_mobile, op_id, op_name, op_mobile, op_id))
         certs = []
@@ -119,7 +117,7 @@ class Seeder:
                 [(account_no, m.index, ctx.stamp, ctx.stamp if arrived is not None and m <= arrived else None)
                  for m in u.first_month.until(last)])
         employees = self._employees(ctx, account_no, u, last, with_events)
-        return {"key": u.key, "account_no": account_no, "name": u.name, "uscc": u.uscc,
+        return {"key": u.key, "account_no": account_no, "name": u.name, "uscc": uscc,
                 "certificates": certs, "employees": employees}
 
     def _employees(self, ctx: Context, unit_no: str, u: UnitSpec, last: Month | None,
@@ -161,7 +159,7 @@ class Seeder:
                 id_number = e.id_number
             else:
                 id_number = check_id(e.id_number)
-                check_name(name)
+                name = check_name(name)
             if id_number in seen:
                 raise _bad(f"身份证号码{id_number}重复")
             seen_add(id_number)

@@ -42,7 +42,7 @@ class RosterRow:
     personal_no: str
     name: str
     state: str          # 正常 / 封存 … as the portal labels it
-    base: str
+    base: str | None    # none for a transfer-in not yet unsealed here
 
 
 @dataclass(frozen=True)
