@@ -266,6 +266,11 @@ def account_shown(operator: Operator, name, state, month):
     operator.should_have_shown_account(name, state, terms.month(month))
 
 
+@then(re(rf"职工{N}的账户自{MONTH}起缴存"))
+def account_start(operator: Operator, name, month):
+    operator.should_start_in(name, terms.month(month))
+
+
 @then(re(rf"职工{N}的缴存基数为(?P<amount>[\d,.]+)元"))
 def account_base(operator: Operator, name, amount):
     operator.should_show_base(name, terms.amount(amount))

@@ -26,7 +26,9 @@ class EmbeddedCentre:
             create_app,  # the only import of the simulator from steps/
         )
         self.app = create_app(":memory:", test_control=True)
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        # IPPROTO_TCP explicitly: asyncio only turns on TCP_NODELAY for sockets that say so,
+        # and without it every response waits ~40 ms for the peer's delayed ACK
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self.sock.bind(("127.0.0.1", 0))
         self.port = self.sock.getsockname()[1]

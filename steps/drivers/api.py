@@ -176,8 +176,9 @@ class ApiPortal:
         if r.status_code >= 400:
             return refusal(r)
         b = r.json()
+        segments = b.get("segments") or []
         return AccountView(b["personal_no"], b["name"], b["state_label"], b.get("base"), b.get("paid_through"),
-                           tuple(b.get("back_paid_months", [])))
+                           segments[0]["start_month"] if segments else None, tuple(b.get("back_paid_months", [])))
 
     def unit_info(self) -> UnitView | Refusal:
         r = self._call("GET", "/unit")

@@ -63,6 +63,7 @@ class AccountView:
     state: str
     base: str | None
     paid_through: str | None
+    start_month: str | None = None   # the first month it contributes at this unit
     back_paid_months: tuple[str, ...] = ()
 
 

@@ -266,6 +266,11 @@ class Operator:
         if (view.state, view.paid_through) != (state, paid_through):
             raise SpecFailure(f"应为“{state}”、缴至{paid_through}，实际为“{view.state}”、缴至{view.paid_through}")
 
+    def should_start_in(self, employee: str, month: str) -> None:
+        view = self.account(employee)
+        if isinstance(view, Refusal) or view.start_month != month:
+            raise SpecFailure(f"职工“{employee}”应自{month}起缴，实际：{getattr(view, 'start_month', view)}")
+
     def should_show_base(self, employee: str, amount: str) -> None:
         view = self.account(employee)
         if isinstance(view, Refusal) or view.base is None or Decimal(view.base) != Decimal(amount):
