@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import socket
 import sys
 from datetime import datetime
@@ -25,16 +26,49 @@ def _socket(host: str, port: int) -> socket.socket:
     return sock
 
 
-def _run(app, sock: socket.socket, log_level: str) -> None:
+def _run(app, sock: socket.socket, log_level: str, tls=None) -> None:
     import uvicorn
-    config = uvicorn.Config(app, log_level=log_level, access_log=False, timeout_keep_alive=30)
+    ssl = {"ssl_keyfile": str(tls.server_key), "ssl_certfile": str(tls.server_cert)} if tls else {}
+    config = uvicorn.Config(app, log_level=log_level, access_log=False, timeout_keep_alive=30, **ssl)
     uvicorn.Server(config).run(sockets=[sock])
 
 
-def _base_url(sock: socket.socket) -> str:
+def _base_url(sock: socket.socket, scheme: str = "http") -> str:
     host, port = sock.getsockname()[:2]
     shown = "127.0.0.1" if host in ("0.0.0.0", "") else host
-    return f"http://{'[' + shown + ']' if ':' in shown else shown}:{port}"
+    return f"{scheme}://{'[' + shown + ']' if ':' in shown else shown}:{port}"
+
+
+def _tls(args: argparse.Namespace):
+    """--https: the local CA and server certificate (simulator/tls.py); None without --https."""
+    if not getattr(args, "https", False):
+        if getattr(args, "tls_dir", None) is not None:
+            print("--tls-dir 需要同时指定 --https / --tls-dir needs --https", file=sys.stderr)
+            raise SystemExit(2)
+        return None
+    from .tls import TlsError, identities_for, prepare
+    try:
+        return prepare(args.tls_dir, identities_for(args.host), db=args.db)
+    except TlsError as e:
+        print(f"--https: {e}", file=sys.stderr)
+        raise SystemExit(2) from e
+
+
+def _exit_on_sigterm(signum, frame) -> None:
+    raise SystemExit(128 + signum)
+
+
+def _print_tls(tls, base: str) -> None:
+    ca = tls.ca_cert
+    print(f"  HTTPS 证书 (TLS):  {'沿用已有' if tls.ca_reused else '新建'}本地 CA / "
+          f"{'reused' if tls.ca_reused else 'new'} local CA in {tls.directory}"
+          f"{'（临时目录，退出时删除 / temporary, removed on exit）' if tls.temporary else ''}")
+    print(f"  服务器证书适用于 / server certificate for: {', '.join(tls.identities)}")
+    print(f"  CA 证书 (CA bundle): {ca}")
+    print("  客户端二选一 / clients, one of:")
+    print(f"    信任此 CA / trust this CA:  --ca-bundle {ca}   (GJJ_CA_BUNDLE={ca}; curl --cacert {ca})")
+    print("    不校验证书（仅限测试）/ skip verification, tests only:  --insecure   (GJJ_INSECURE=1; curl -k)")
+    print(f"  例 / e.g.  .venv/bin/python -m pytest steps --target {base} --ca-bundle {ca}")
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -50,13 +84,22 @@ def cmd_serve(args: argparse.Namespace) -> int:
             print(f"--now {args.now}: {e}", file=sys.stderr)
             return 2
     sock = _socket(args.host, args.port)
-    base = _base_url(sock)
+    tls = _tls(args)
+    base = _base_url(sock, "https" if tls else "http")
     print(f"模拟中心已启动 / reference centre listening: {base}")
     print(f"  API 文档 (OpenAPI):  {base}/docs   {base}/openapi.json")
     if args.test_control:
         print(f"  测试控制 (test control): {base}/_sim/clock")
+    if tls:
+        _print_tls(tls, base)
     sys.stdout.flush()
-    _run(app, sock, args.log_level)
+    try:
+        if tls and tls.temporary:  # uvicorn re-raises SIGTERM after shutdown: exit via finally instead
+            signal.signal(signal.SIGTERM, _exit_on_sigterm)
+        _run(app, sock, args.log_level, tls)
+    finally:
+        if tls:
+            tls.cleanup()
     return 0
 
 
@@ -85,7 +128,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     svc.control.reset(to_shanghai(datetime.fromisoformat(args.now)))
     units = seed_world(svc, WorldIn.model_validate(DEMO_WORLD))
     sock = _socket(args.host, args.port)
-    base = _base_url(sock)
+    tls = _tls(args)
+    base = _base_url(sock, "https" if tls else "http")
     print(f"演示中心已启动 / demo centre: {base}   虚拟时间 {args.now}（北京时间）")
     print(f"  API 文档:        {base}/docs")
     print(f"  OpenAPI:         {base}/openapi.json")
@@ -93,11 +137,20 @@ def cmd_demo(args: argparse.Namespace) -> int:
     for u in units:
         cert = u["certificates"][0]
         print(f"  单位{u['key']} {u['name']} 单位账号 {u['account_no']}：证书 {cert['serial']} 口令 {cert['pin']}")
-    print(f"  登录示例: curl -s -X POST {base}/api/v1/session -H 'Content-Type: application/json' "
+    if tls:
+        _print_tls(tls, base)
+    cacert = f"--cacert {tls.ca_cert} " if tls else ""
+    print(f"  登录示例: curl -s {cacert}-X POST {base}/api/v1/session -H 'Content-Type: application/json' "
           f"-d '{{\"serial\": \"{units[0]['certificates'][0]['serial']}\", \"pin\": \"123456\"}}'")
     print("按 Ctrl+C 结束。")
     sys.stdout.flush()
-    _run(app, sock, args.log_level)
+    try:
+        if tls and tls.temporary:  # uvicorn re-raises SIGTERM after shutdown: exit via finally instead
+            signal.signal(signal.SIGTERM, _exit_on_sigterm)
+        _run(app, sock, args.log_level, tls)
+    finally:
+        if tls:
+            tls.cleanup()
     return 0
 
 
@@ -135,6 +188,13 @@ def cmd_seed(args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_tls_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--https", action="store_true",
+                   help="以 HTTPS 提供服务：本地 CA 签发的证书（trustme）/ serve HTTPS with a local test CA")
+    p.add_argument("--tls-dir", type=Path, default=None,
+                   help="CA 与证书目录（已有 CA 则沿用）；默认数据库旁的 .gjj-tls/，:memory: 用临时目录")
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="gjj", description="住房公积金网上服务厅一致性测试工具 / provident fund portal conformance harness")
     sub = p.add_subparsers(dest="command", required=True)
@@ -147,6 +207,7 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("--control-token", default=None, help="测试控制令牌（请求头 X-Sim-Token）；不设则只接受本机请求")
     s.add_argument("--now", default=None, help="启动时的虚拟时间（需 --test-control）")
     s.add_argument("--log-level", default="warning")
+    _add_tls_options(s)
     s.set_defaults(func=cmd_serve)
 
     d = sub.add_parser("demo", help="启动带演示数据的模拟中心 / serve a seeded demo centre")
@@ -155,6 +216,7 @@ def main(argv: list[str] | None = None) -> int:
     d.add_argument("--db", default=":memory:")
     d.add_argument("--now", default="2025-03-05T10:00:00+08:00")
     d.add_argument("--log-level", default="warning")
+    _add_tls_options(d)
     d.set_defaults(func=cmd_demo)
 
     e = sub.add_parser("seed", help="批量生成数据 / bulk-seed a centre database")

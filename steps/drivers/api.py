@@ -47,7 +47,9 @@ class Http:
         url = self.base + path
         started = time.perf_counter()
         try:
-            r = self.session.request(method, url, json=body, headers=headers, params=params, timeout=self.timeout)
+            # verify per request: requests lets REQUESTS_CA_BUNDLE override Session.verify (psf/requests#3829)
+            r = self.session.request(method, url, json=body, headers=headers, params=params, timeout=self.timeout,
+                                     verify=self.session.verify)
         except requests.RequestException as e:
             self.exchanges.append(Exchange(method, url, dict(headers or {}), body, None, {}, None,
                                            (time.perf_counter() - started) * 1000, error=repr(e)))

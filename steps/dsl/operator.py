@@ -104,6 +104,7 @@ class Operator:
         return self.submits("deposit_verification", confirmed=True)
 
     def prints_slip(self, month: str):
+        self._last_slip_month = month
         self.last = self._portal().print_slip(month)
         return self.last
 
@@ -220,6 +221,27 @@ class Operator:
             raise SpecFailure(f"不受理时应有中文说明，实际：{self.last.detail!r}")
         return self.last
 
+    def logs_in_via_platform(self) -> Login:
+        self.portal = self.portal or self.portal_factory()
+        self.portal.via_platform = True
+        ref = self.world.units[self.own_unit()]
+        self.unit_name = self.own_unit()
+        self.login_result = self.last = self.portal.login(ref.serial, ref.pin)
+        return self.last
+
+    def prints_slip_again(self):
+        if not isinstance(getattr(self, "_last_slip_month", None), str):
+            raise AssertionError("之前没有打印过")
+        return self.prints_slip(self._last_slip_month)
+
+    def should_not_be_logged_in_by_fault(self) -> None:
+        if not isinstance(self.last, Login) or self.last.ok or self.last.refusal is None:
+            raise SpecFailure(f"应当出现登录异常提示，实际：{self.last}")
+
+    def should_have_print_fault(self) -> None:
+        if not isinstance(self.last, Refusal):
+            raise SpecFailure(f"应当出现打印失败提示，实际：{_show(self.last)}")
+
     def should_be_logged_in(self) -> None:
         if not isinstance(self.last, Login) or not self.last.ok:
             raise SpecFailure(f"应当登录成功，实际：{self.last}")
@@ -231,7 +253,13 @@ class Operator:
         self.should_be_refused(because=because)
 
     def should_see_prompt(self, text: str) -> None:
-        shown = self.last.prompt if isinstance(self.last, Login) else None
+        """The exact words the guide quotes: a first-login prompt, a login fault, a print fault."""
+        last = self.last
+        shown = None
+        if isinstance(last, Login):
+            shown = last.prompt or (last.refusal.detail if last.refusal else None)
+        elif isinstance(last, Refusal):
+            shown = last.detail
         if shown != text:
             raise SpecFailure(f"提示文字应为“{text}”，实际为“{shown}”")
 

@@ -1,0 +1,57 @@
+"""Fixtures for web mode: one browser per test session, a fresh context per scenario, and the
+evidence a failing scenario leaves (screenshot, page HTML, Playwright trace)."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+EVIDENCE_DEFAULT = Path("out") / "evidence"
+
+
+@pytest.fixture(scope="session")
+def playwright_instance():
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as pw:
+        yield pw
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_instance):
+    from .drivers.browser import launch_browser
+    b = launch_browser(playwright_instance)
+    yield b
+    b.close()
+
+
+@pytest.fixture
+def browser_context(request, browser, target):
+    context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", accept_downloads=True,
+                                  ignore_https_errors=request.config.getoption("--insecure"),
+                                  viewport={"width": 1280, "height": 900})
+    context.tracing.start(screenshots=True, snapshots=True, sources=False)
+    yield context
+    failed = getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed
+    if failed:
+        out = evidence_dir(request) / _safe(request.node.nodeid)
+        out.mkdir(parents=True, exist_ok=True)
+        for i, page in enumerate(p for p in context.pages if not p.is_closed()):
+            try:
+                page.screenshot(path=str(out / f"page{i}.png"), full_page=True)
+                (out / f"page{i}.html").write_text(page.content(), encoding="utf-8")
+            except Exception as e:  # evidence must never hide the real failure
+                (out / f"page{i}.error.txt").write_text(repr(e), encoding="utf-8")
+        context.tracing.stop(path=str(out / "trace.zip"))
+        request.node.user_properties.append(("evidence", str(out)))
+    else:
+        context.tracing.stop()
+    context.close()
+
+
+def evidence_dir(request) -> Path:
+    return Path(request.config.getoption("--evidence-dir") or EVIDENCE_DEFAULT)
+
+
+def _safe(nodeid: str) -> str:
+    return re.sub(r"[^\w\u4e00-\u9fff.-]+", "_", nodeid)[-150:]
