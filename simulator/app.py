@@ -37,6 +37,9 @@ def create_app(db: str | Path = ":memory:", *, test_control: bool = False, clock
     app.state.control_token = control_token
     errors.install(app)
     app.include_router(api_router)
+    from .web import router as web_router, static_files  # the portal (docs/web-portal.md)
+    app.include_router(web_router)
+    app.mount("/static", static_files(), name="static")
     if test_control:
         from .control.routes import router as control_router
         # behind a token the interface stays out of the public document: absent means absent

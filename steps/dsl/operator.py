@@ -222,6 +222,7 @@ class Operator:
         return self.last
 
     def logs_in_via_platform(self) -> Login:
+        self.world.ensure_seeded()
         self.portal = self.portal or self.portal_factory()
         self.portal.via_platform = True
         ref = self.world.units[self.own_unit()]

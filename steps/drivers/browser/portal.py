@@ -199,13 +199,13 @@ class BrowserPortal:
         page = self._page()
         csrf = page.locator("input[name=csrf]").first.get_attribute("value") if \
             page.locator("input[name=csrf]").count() else ""
-        page.evaluate("""([action, fields]) => {
+        with page.expect_navigation(wait_until="load"):
+            page.evaluate("""([action, fields]) => {
             const f = document.createElement('form'); f.method = 'post'; f.action = action;
             for (const [k, v] of Object.entries(fields)) {
               const i = document.createElement('input'); i.type = 'hidden'; i.name = k; i.value = v; f.appendChild(i); }
             document.body.appendChild(f); f.submit(); }""",
-                      [f"/hall/opening/{step}", {**fields, "csrf": csrf}])
-        page.wait_for_load_state("load")
+                          [f"/hall/opening/{step}", {**fields, "csrf": csrf}])
         return self.alert()
 
     def opening_stage(self) -> str:
@@ -304,16 +304,20 @@ class BrowserPortal:
     def print_slip(self, month: str) -> Slip | Refusal:
         page = self.goto("/hall/print")
         self.textbox("汇缴年月").fill(month)
+        downloads = []
+        page.on("download", lambda d: downloads.append(d))
+        self.button("打印").click()
+        # the page answers with an alert (a fault or a refusal) or a status (the slip was generated)
+        outcome = page.get_by_role("alert").or_(page.get_by_role("status").filter(has_text="汇（补）缴书"))
         try:
-            with page.expect_download(timeout=TIMEOUT_MS) as info:
-                self.button("打印").click()
-            path = info.value.path()
-        except PlaywrightTimeout:
-            refused = self.alert()
-            if refused is not None:
-                return refused
+            expect(outcome.first).to_be_visible(timeout=TIMEOUT_MS)
+        except AssertionError:
             raise TargetError("打印既没有生成汇（补）缴书，也没有给出提示") from None
-        pdf = open(path, "rb").read()
+        refused = self.alert()
+        if refused is not None:
+            return refused
+        download = downloads[0] if downloads else page.wait_for_event("download", timeout=TIMEOUT_MS)
+        pdf = open(download.path(), "rb").read()
         from pypdf import PdfReader
         text = "".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(pdf)).pages).replace(" ", "")
         return Slip(month, pdf, text, {})
