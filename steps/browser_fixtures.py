@@ -33,6 +33,9 @@ def browser_context(request, browser, target):
     context.tracing.start(screenshots=True, snapshots=True, sources=False)
     yield context
     failed = getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed
+    shots = request.config.getoption("--screenshots")
+    if shots and not failed:  # the screen each scenario ends on, named by its stable ID, for people to look at
+        _screenshot(context, Path(shots), request.node)
     if failed:
         out = evidence_dir(request) / _safe(request.node.nodeid)
         out.mkdir(parents=True, exist_ok=True)
@@ -47,6 +50,17 @@ def browser_context(request, browser, target):
     else:
         context.tracing.stop()
     context.close()
+
+
+def _screenshot(context, folder: Path, node) -> None:
+    pages = [p for p in context.pages if not p.is_closed()]
+    if not pages:
+        return
+    ids = [m.name for m in node.iter_markers() if m.name.startswith("id-")]
+    suffix = node.callspec.id if getattr(node, "callspec", None) else ""
+    name = (ids[0] if ids else _safe(node.name)) + (f"-{_safe(suffix)}" if suffix else "")
+    folder.mkdir(parents=True, exist_ok=True)
+    pages[-1].screenshot(path=str(folder / f"{name}.png"), full_page=True)
 
 
 def evidence_dir(request) -> Path:

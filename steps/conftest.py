@@ -40,6 +40,8 @@ def pytest_addoption(parser):
                 help="api, web (browser) or all (every scenario through both)")
     g.addoption("--locators", default=os.environ.get("GJJ_LOCATORS"), metavar="FILE",
                 help="TOML mapping of the portal contract's names to a vendor's (docs/web-portal.md)")
+    g.addoption("--screenshots", default=os.environ.get("GJJ_SCREENSHOTS"), metavar="DIR",
+                help="web mode: keep a screenshot of the screen every passing scenario ends on, by scenario ID")
     g.addoption("--evidence-dir", default=os.environ.get("GJJ_EVIDENCE_DIR"), metavar="DIR",
                 help="where web mode writes a failing scenario's screenshot, HTML and trace (default out/evidence)")
     g.addoption("--ca-bundle", default=os.environ.get("GJJ_CA_BUNDLE") or None, metavar="PATH",
