@@ -57,8 +57,9 @@ def _screenshot(context, folder: Path, node) -> None:
     if not pages:
         return
     ids = [m.name for m in node.iter_markers() if m.name.startswith("id-")]
-    suffix = node.callspec.id if getattr(node, "callspec", None) else ""
-    name = (ids[0] if ids else _safe(node.name)) + (f"-{_safe(suffix)}" if suffix else "")
+    spec = getattr(node, "callspec", None)
+    rows = [f"{k.strip('_')}{i + 1}" for k, i in (spec.indices.items() if spec else ()) if k != "driver_kind"]
+    name = "-".join([ids[0] if ids else _safe(node.name), *rows]).replace("pytest_bdd_example", "row")
     folder.mkdir(parents=True, exist_ok=True)
     pages[-1].screenshot(path=str(folder / f"{name}.png"), full_page=True)
 
