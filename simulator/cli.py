@@ -33,6 +33,17 @@ def _run(app, sock: socket.socket, log_level: str, tls=None) -> None:
     uvicorn.Server(config).run(sockets=[sock])
 
 
+def _serve(app, sock: socket.socket, log_level: str, tls) -> None:
+    """Serve until stopped; a temporary TLS folder is removed however the server ends."""
+    try:
+        if tls and tls.temporary:  # uvicorn re-raises SIGTERM after shutdown: exit via finally instead
+            signal.signal(signal.SIGTERM, _exit_on_sigterm)
+        _run(app, sock, log_level, tls)
+    finally:
+        if tls:
+            tls.cleanup()
+
+
 def _base_url(sock: socket.socket, scheme: str = "http") -> str:
     host, port = sock.getsockname()[:2]
     shown = "127.0.0.1" if host in ("0.0.0.0", "") else host
@@ -93,13 +104,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if tls:
         _print_tls(tls, base)
     sys.stdout.flush()
-    try:
-        if tls and tls.temporary:  # uvicorn re-raises SIGTERM after shutdown: exit via finally instead
-            signal.signal(signal.SIGTERM, _exit_on_sigterm)
-        _run(app, sock, args.log_level, tls)
-    finally:
-        if tls:
-            tls.cleanup()
+    _serve(app, sock, args.log_level, tls)
     return 0
 
 
@@ -144,13 +149,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
           f"-d '{{\"serial\": \"{units[0]['certificates'][0]['serial']}\", \"pin\": \"123456\"}}'")
     print("按 Ctrl+C 结束。")
     sys.stdout.flush()
-    try:
-        if tls and tls.temporary:  # uvicorn re-raises SIGTERM after shutdown: exit via finally instead
-            signal.signal(signal.SIGTERM, _exit_on_sigterm)
-        _run(app, sock, args.log_level, tls)
-    finally:
-        if tls:
-            tls.cleanup()
+    _serve(app, sock, args.log_level, tls)
     return 0
 
 

@@ -1,17 +1,12 @@
 """Step definitions only a browser can carry out (scenarios tagged @web)."""
 from __future__ import annotations
 
-from pytest_bdd import given, parsers, then, when
+from pytest_bdd import given, then, when
 
 from .dsl import terms
 from .dsl.operator import Operator
 from .dsl.visitor import Visitor
-
-MONTH = r"(?P<month>\d{4}年\d{1,2}月)"
-
-
-def re(pattern: str):
-    return parsers.re("^" + pattern + "$")
+from .steps_common import MONTH, re
 
 
 @given(re(r"使用者的电脑已安装同和综合服务平台、数字证书助手和住房公积金网上业务打印组件"))
