@@ -3,9 +3,15 @@ evidence a failing scenario leaves (screenshot, page HTML, Playwright trace)."""
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
+import tempfile
+import warnings
 from pathlib import Path
 
 import pytest
+
+from .drivers.base import Slip
 
 EVIDENCE_DEFAULT = Path("out") / "evidence"
 
@@ -18,9 +24,12 @@ def playwright_instance():
 
 
 @pytest.fixture(scope="session")
-def browser(playwright_instance):
+def browser(request, playwright_instance, target):
     from .drivers.browser import launch_browser
-    b = launch_browser(playwright_instance)
+    from .drivers.browser.trust import chromium_args
+    # --ca-bundle: the harness verifies the target with the bundle, then the browser trusts those keys only
+    b = launch_browser(playwright_instance, extra_args=chromium_args(target.base_url,
+                                                                     request.config.getoption("--ca-bundle")))
     yield b
     b.close()
 
@@ -30,12 +39,18 @@ def browser_context(request, browser, target):
     context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", accept_downloads=True,
                                   ignore_https_errors=request.config.getoption("--insecure"),
                                   viewport={"width": 1280, "height": 900})
-    context.tracing.start(screenshots=True, snapshots=True, sources=False)
+    # DOM snapshots per action, no screencast: the frames cost ~20 % of a web run on 2 cores, and a
+    # failing scenario keeps its own full-page screenshot anyway
+    context.tracing.start(screenshots=False, snapshots=True, sources=False)
     yield context
     failed = getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed
     shots = request.config.getoption("--screenshots")
     if shots and not failed:  # the screen each scenario ends on, named by its stable ID, for people to look at
-        _screenshot(context, Path(shots), request.node)
+        name = _screenshot(context, Path(shots), request.node)
+        operator = request.node.funcargs.get("operator") if hasattr(request.node, "funcargs") else None
+        slip = getattr(operator, "last", None)
+        if name and isinstance(slip, Slip):  # and the printed 汇（补）缴书 itself, as a person would see it
+            _pdf_screenshot(slip.pdf, Path(shots) / f"{name}-slip.png")
     if failed:
         out = evidence_dir(request) / _safe(request.node.nodeid)
         out.mkdir(parents=True, exist_ok=True)
@@ -52,16 +67,30 @@ def browser_context(request, browser, target):
     context.close()
 
 
-def _screenshot(context, folder: Path, node) -> None:
+def _screenshot(context, folder: Path, node) -> str | None:
     pages = [p for p in context.pages if not p.is_closed()]
     if not pages:
-        return
+        return None
     ids = [m.name for m in node.iter_markers() if m.name.startswith("id-")]
     spec = getattr(node, "callspec", None)
     rows = [f"{k.strip('_')}{i + 1}" for k, i in (spec.indices.items() if spec else ()) if k != "driver_kind"]
     name = "-".join([ids[0] if ids else _safe(node.name), *rows]).replace("pytest_bdd_example", "row")
     folder.mkdir(parents=True, exist_ok=True)
     pages[-1].screenshot(path=str(folder / f"{name}.png"), full_page=True)
+    return name
+
+
+def _pdf_screenshot(pdf: bytes, png: Path) -> None:
+    """The first page of a PDF as a PNG (poppler's pdftoppm, installed by setup.sh)."""
+    exe = shutil.which("pdftoppm")
+    if exe is None:
+        warnings.warn("pdftoppm (poppler-utils) is missing: no image of the printed slip", stacklevel=2)
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        source = Path(tmp) / "slip.pdf"
+        source.write_bytes(pdf)
+        subprocess.run([exe, "-png", "-r", "110", "-singlefile", "-f", "1", str(source), str(png.with_suffix(""))],
+                       check=True, timeout=60, capture_output=True)
 
 
 def evidence_dir(request) -> Path:

@@ -27,8 +27,9 @@ SLICE = ["-k", "HRS-01 or SEAL-01"]
 CLEAN_ENV = {k: v for k, v in os.environ.items()
              if k not in ("GJJ_TARGET", "GJJ_CONTROL_URL", "GJJ_CONTROL_TOKEN", "GJJ_CA_BUNDLE", "GJJ_INSECURE",
                           "GJJ_DRIVER", "PYTEST_ADDOPTS")}
-# TLS options are checked here for the API driver; the browser trusts a CA bundle only in a later issue
+# each test names its driver: the API driver by default, `--driver web` for the browser's trust
 CLEAN_ENV["GJJ_DRIVER"] = "api"
+WEB_SLICE = ["-k", "TRAIN-01 or SEAL-01", "--driver", "web"]  # a page without login, and a business
 
 
 def _gjj() -> list[str]:
@@ -170,6 +171,47 @@ def test_insecure_from_the_environment(centre):
                        check=False, capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, r.stdout[-5000:] + r.stderr[-2000:]
     assert "NOT verified" in r.stdout + r.stderr
+
+
+@pytest.mark.slow
+def test_the_browser_trusts_the_ca_bundle(centre, tmp_path):
+    r = _harness(*WEB_SLICE, "--target", centre.url, "--ca-bundle", str(centre.ca),
+                 "--evidence-dir", str(tmp_path))
+    assert r.returncode == 0, r.stdout[-5000:] + r.stderr[-2000:]
+    assert re.search(r"\b\d+ passed", r.stdout) and "failed" not in r.stdout.splitlines()[-1], r.stdout[-2000:]
+
+
+@pytest.mark.slow
+def test_the_browser_refuses_the_certificate_without_either_option(centre, tmp_path):
+    r = _harness(*WEB_SLICE, "--target", centre.url, "--tb=line", "--evidence-dir", str(tmp_path), timeout=180)
+    assert r.returncode == 1, r.stdout[-5000:] + r.stderr[-2000:]
+    assert "ERR_CERT_AUTHORITY_INVALID" in r.stdout
+    assert " passed" not in r.stdout.splitlines()[-1]
+
+
+@pytest.mark.slow
+def test_the_browser_ignores_certificate_errors_with_insecure(centre, tmp_path):
+    r = _harness(*WEB_SLICE, "--target", centre.url, "--insecure", "--evidence-dir", str(tmp_path))
+    assert r.returncode == 0, r.stdout[-5000:] + r.stderr[-2000:]
+
+
+def test_browser_trust_pins_the_verified_server_key_and_the_cas(centre):
+    from steps.drivers.browser import trust
+    args = trust.chromium_args(centre.url, centre.ca)
+    assert len(args) == 1 and args[0].startswith("--ignore-certificate-errors-spki-list=")
+    pins = args[0].split("=", 1)[1].split(",")
+    ca = x509.load_pem_x509_certificate(centre.ca.read_bytes())
+    leaf = trust.verified_server_certificate(centre.url, centre.ca)
+    assert pins == [trust.spki_hash(leaf), trust.spki_hash(ca)]
+    assert trust.chromium_args(centre.url.replace("https://", "http://"), centre.ca) == []  # plain HTTP
+    assert trust.chromium_args(centre.url, None) == []                                      # system trust
+
+
+def test_browser_trust_refuses_a_bundle_that_does_not_verify_the_target(centre, tmp_path):
+    from steps.drivers.browser import trust
+    other = tls.prepare(tmp_path / "other")  # a different CA: the browser must not be told to trust the target
+    with pytest.raises(trust.TrustError, match="does not verify"):
+        trust.chromium_args(centre.url, other.ca_cert)
 
 
 def test_a_missing_ca_bundle_is_a_usage_error_before_any_scenario(tmp_path):

@@ -17,7 +17,8 @@ if str(ROOT) not in sys.path:  # `pytest` (not `python -m pytest`) does not put 
 
 from tests.mutants import runner
 from tests.mutants.patching import Patcher, VariantPatchError
-from tests.mutants.variants import BAD, CATALOGUE, GAPS, SURVIVORS
+from steps.spec_lint import load_catalogue
+from tests.mutants.variants import BAD, CATALOGUE, GAPS, SURVIVORS, for_mode
 
 CLAUSES_MD = ROOT / "fixtures" / "guide" / "clauses.md"
 
@@ -38,11 +39,25 @@ def test_catalogue_has_a_bad_variant_for_every_api_checkable_clause():
     api = {c for c, checkable in clauses.items() if "api" in checkable}
     assert {"0.1", "1.0", "1.1.2", "1.2", "2.2", "2.3", "3.2", "3.2.1", "3.2.2", "3.2.3", "3.3", "3.3.1",
             "3.3.2", "3.4", "3.5", "3.6", "3.7", "3.9"} <= api, "clauses.md changed: re-read it"
-    covered = {v.clause for v in BAD}
+    covered = {v.clause for v in BAD if "api" in v.modes}
     assert not api - covered, f"no bad variant breaks clause(s) {sorted(api - covered)}"
     assert len(BAD) >= 25
-    unknown = {v.clause for v in CATALOGUE} - set(clauses)
+    unknown = {v.clause for v in CATALOGUE} - set(load_catalogue(CLAUSES_MD))  # 4.1–4.4 counts as four
     assert not unknown, f"variants cite clauses not in clauses.md: {unknown}"
+
+
+def test_catalogue_has_a_web_only_variant_for_every_web_only_clause():
+    web_only = {cid for cid, c in load_catalogue(CLAUSES_MD).items() if "web" in c.checkable and
+                "api" not in c.checkable}
+    assert {"2.1", "2.4", "2.5", "2.6", "2.7", "2.8", "2.9", "4.3"} <= web_only, "clauses.md changed: re-read it"
+    covered = {v.clause for v in BAD if v.modes == ("web",)}
+    # 4.1–4.4 is one row: one variant (the hotline) stands for the help page's contacts
+    missing = web_only - covered - {"4.1", "4.2", "4.4"}
+    assert not missing, f"no web-only variant breaks clause(s) {sorted(missing)}"
+    # the issue's three: a changed prompt text, a missing 继续浏览 path, printing that fails silently
+    assert {"web_prompt_reworded", "warning_without_continue", "print_fails_silently"} <= {v.name for v in BAD}
+    # every API variant breaks a clause a browser can check too: all of them run in web mode as well
+    assert all("web" in v.modes for v in CATALOGUE)
 
 
 def test_catalogue_entries_are_well_formed():
@@ -50,6 +65,7 @@ def test_catalogue_entries_are_well_formed():
     assert len(names) == len(set(names))
     for v in CATALOGUE:
         assert re.fullmatch(r"[a-z][a-z0-9_]*", v.name), v.name
+        assert v.modes and set(v.modes) <= {"api", "web"}, v.name
         assert re.search(r"[\u4e00-\u9fff]", v.description), f"{v.name}: description must be Chinese"
         assert not (v.must_survive and v.gap), v.name
         if v.gap:
@@ -131,4 +147,28 @@ def test_specification_kills_every_bad_variant_and_spares_the_survivors(capsys):
                           "means anything:\n" + reference.explain())
     problems = runner.problems(results)
     assert not problems, "\n\n".join(problems) + "\n\n" + table
-    assert len(results) == len(CATALOGUE) + 1 and len(GAPS) == sum(r.gap is not None for r in results)
+    assert len(results) == len(for_mode("api")) + 1 and len(GAPS) == sum(r.gap is not None for r in results)
+
+
+@pytest.mark.slow
+def test_specification_in_web_mode_kills_every_bad_variant_and_spares_the_survivors(capsys):
+    """The same catalogue through the browser driver, plus the web-only variants. Each variant runs
+    only the scenarios citing its clause (a kill needs one of those to fail); the reference runs
+    the whole specification in web mode."""
+    variants = for_mode("web")
+    started = time.monotonic()
+    with capsys.disabled():
+        print(f"\nweb mode: specification against {len(variants)} variants and the reference, "
+              f"{runner.WORKERS} at a time:")
+        results = runner.run_all(variants, workers=runner.WORKERS, driver="web",
+                                 progress=lambda r: print(f"  {r.verdict:30} {r.label} ({r.seconds:.1f} s)",
+                                                          flush=True))
+        table = runner.summary(results)
+        print("\n" + table + f"\n\nwall time {time.monotonic() - started:.0f} s\n")
+    reference = results[0]
+    assert reference.name == "reference" and reference.ok, (
+        "the specification fails in web mode against the unpatched reference centre:\n" + reference.explain())
+    assert reference.passed >= 80, reference.explain()
+    problems = runner.problems(results)
+    assert not problems, "\n\n".join(problems) + "\n\n" + table
+    assert {r.name for r in results} >= {"web_prompt_reworded", "warning_without_continue", "print_fails_silently"}

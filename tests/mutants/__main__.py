@@ -1,4 +1,4 @@
-"""python -m tests.mutants [--list] [-v] [variant …]: run the specification against the variants
+"""python -m tests.mutants [--list] [--driver api|web] [-v] [variant …]: run the specification against the variants
 (all of them by default, plus the unpatched reference as a control) and print the table."""
 from __future__ import annotations
 
@@ -15,12 +15,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("names", nargs="*", help="variants to run (default: all)")
     ap.add_argument("--list", action="store_true", help="list the catalogue and exit")
     ap.add_argument("-j", "--workers", type=int, default=WORKERS, help=f"parallel runs (default {WORKERS})")
+    ap.add_argument("--driver", choices=["api", "web"], default="api",
+                    help="run the specification through this driver (web: only the scenarios citing each "
+                         "variant's clause; the reference runs in full)")
     ap.add_argument("-v", "--verbose", action="store_true", help="show every failed scenario of every run")
     args = ap.parse_args(argv)
     if args.list:
         for v in CATALOGUE:
             kind = "必须通过" if v.must_survive else "已知缺口" if v.gap else "必须失败"
-            print(f"{v.name:48} {v.clause:6} {kind}  {v.description}")
+            print(f"{v.name:48} {v.clause:6} {'+'.join(v.modes):8} {kind}  {v.description}")
         return 0
     variants = [by_name(n) for n in args.names] if args.names else CATALOGUE
     started = time.monotonic()
@@ -29,7 +32,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {r.verdict:28} {r.name} ({r.seconds:.1f} s)", file=sys.stderr, flush=True)
         if args.verbose:
             print(r.explain(), file=sys.stderr)
-    results = run_all(variants, workers=args.workers, progress=progress)
+    results = run_all(variants, workers=args.workers, progress=progress, driver=args.driver)
     print(summary(results))
     print(f"\nwall time {time.monotonic() - started:.0f} s, {args.workers} at a time")
     bad = problems(results)

@@ -69,6 +69,14 @@ def pytest_configure(config: pytest.Config) -> None:
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(session, config, items) -> None:
+    variant = _state.get("variant")
+    if variant is not None and os.environ.get("GJJ_VARIANT_SCOPE") == "clause":
+        # only the scenarios citing the broken clause: a kill is judged on those alone
+        keep = [i for i in items if i.get_closest_marker(variant.tag) is not None]
+        dropped = [i for i in items if i.get_closest_marker(variant.tag) is None]
+        if dropped:
+            config.hook.pytest_deselected(items=dropped)
+            items[:] = keep
     _state["tags"] = {item.nodeid: sorted({m.name for m in item.iter_markers()
                                            if m.name.startswith(("guide-", "id-"))}) for item in items}
 

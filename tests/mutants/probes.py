@@ -92,3 +92,19 @@ class ProbeSim:
     def roster_state(self, h: dict, personal_no: str) -> str | None:
         items = self._ok(self.get(h, "/roster?size=200"))["items"]
         return next((i["state_label"] for i in items if i["personal_no"] == personal_no), None)
+
+    # --- web pages (for the web-only variants: what the browser receives) -------------------
+    def html(self, path: str, **cookies: str) -> str:
+        self.c.cookies.clear()
+        for k, v in cookies.items():
+            self.c.cookies.set(k, v)
+        return self.c.get(path).text
+
+    def web_login(self, u: Unit, via: str = "") -> str:
+        """Log in through the login form (with its CSRF token); the HTML of the page it lands on."""
+        import re
+        self.c.cookies.clear()
+        form = self.c.get("/hall/login" + (f"?via={via}" if via else "")).text
+        csrf = re.search(r'name="csrf" value="([^"]+)"', form).group(1)
+        data = {"csrf": csrf, "serial": u.serial, "pin": u.pin} | ({"via": via} if via else {})
+        return self.c.post("/hall/login", data=data).text

@@ -53,6 +53,7 @@ class Variant:
     probe: Callable[[], object]
     must_survive: bool = False
     gap: str | None = None    # a known hole in features/: the scenario that would kill this variant
+    modes: tuple[str, ...] = ("api", "web")  # the drivers whose specification run must kill it
 
     @property
     def tag(self) -> str:
@@ -63,11 +64,11 @@ CATALOGUE: list[Variant] = []
 
 
 def variant(name: str, clause: str, description: str, probe: Callable[[], object], must_survive: bool = False,
-            gap: str | None = None):
+            gap: str | None = None, modes: tuple[str, ...] = ("api", "web")):
     def register(apply: Callable[[Patcher], None]) -> Callable[[Patcher], None]:
         if any(v.name == name for v in CATALOGUE):
             raise ValueError(f"duplicate variant name {name}")
-        CATALOGUE.append(Variant(name, clause, description, apply, probe, must_survive, gap))
+        CATALOGUE.append(Variant(name, clause, description, apply, probe, must_survive, gap, modes))
         return apply
     return register
 
@@ -529,7 +530,12 @@ def _(p: Patcher):
     submit = b.Businesses.submit
 
     def submit_without_number(self, session, business_id, idempotency_key=None):
-        return {**submit(self, session, business_id, idempotency_key), "business_no": ""}
+        receipt = {**submit(self, session, business_id, idempotency_key), "business_no": ""}
+        # the stored receipt too: the web hall's 业务回执 page shows what was stored
+        with self.centre.command() as ctx:
+            ctx.conn.execute("UPDATE businesses SET receipt = ? WHERE id = ?",
+                             (__import__("json").dumps(receipt, ensure_ascii=False), business_id))
+        return receipt
     p.setattr(b.Businesses, "submit", submit_without_number)
 
 
@@ -1077,6 +1083,13 @@ def _(p: Patcher):
     _wrap_follow_ups(p, change)
 
 
+from . import web_variants  # noqa: E402,F401  (registers the web-only variants)
+
 BAD = [v for v in CATALOGUE if not v.must_survive and not v.gap]
 SURVIVORS = [v for v in CATALOGUE if v.must_survive]
 GAPS = [v for v in CATALOGUE if v.gap]
+
+
+def for_mode(mode: str, variants: list[Variant] | None = None) -> list[Variant]:
+    """The variants a specification run with driver `mode` must judge."""
+    return [v for v in (CATALOGUE if variants is None else variants) if mode in v.modes]

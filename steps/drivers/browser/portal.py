@@ -30,8 +30,10 @@ FIELD_LABELS = {"personal_no": "个人账号", "last_month": "最后缴存月份
 REPORTED_LABELS = {"name": "姓名有误", "id_number": "身份证号码有误"}
 
 
-def launch_browser(pw: Playwright, executable: str = CHROMIUM, headless: bool = True) -> Browser:
-    return pw.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS, headless=headless)
+def launch_browser(pw: Playwright, executable: str = CHROMIUM, headless: bool = True,
+                   extra_args: list[str] | None = None) -> Browser:
+    return pw.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS + list(extra_args or ()),
+                              headless=headless)
 
 
 @dataclass
@@ -64,7 +66,10 @@ class BrowserPortal:
     # --- plumbing -------------------------------------------------------------------------
     def _page(self) -> Page:
         if self.page is None or self.page.is_closed():
-            self.page = self.context.new_page()
+            # one tab per scenario: a new login in the same browser uses the tab already open
+            # (opening a tab costs ~140 ms; the session cookie is the context's either way)
+            open_pages = [p for p in self.context.pages if not p.is_closed()]
+            self.page = open_pages[-1] if open_pages else self.context.new_page()
             self.page.set_default_timeout(TIMEOUT_MS)
         return self.page
 
@@ -93,12 +98,10 @@ class BrowserPortal:
         return self._page().get_by_role("heading", level=1).first.inner_text().strip()
 
     def alert(self) -> Refusal | None:
-        page = self._page()
-        alerts = page.get_by_role("alert")
-        if alerts.count() == 0:
-            return None
-        a = alerts.first
-        return Refusal(a.get_attribute("data-code") or "", a.inner_text().strip())
+        """The first visible alert (role="alert", docs/web-portal.md), read in one round trip:
+        a locator count + attribute + text costs three, and every step asks this question."""
+        found = self._page().evaluate(_READ_ALERT)
+        return Refusal(found["code"], found["text"]) if found else None
 
     def click_and_wait(self, locator) -> Page:
         page = self._page()
@@ -119,7 +122,7 @@ class BrowserPortal:
         if fault is not None:
             return Login(False, refusal=fault)
         serial_box = self.textbox("证书序列号")
-        if serial_box.is_editable():
+        if serial_box.evaluate("e => !(e.readOnly || e.disabled)"):  # the assistant may have filled it
             serial_box.fill(serial)
         self.textbox("证书口令").fill(pin)
         self.click_and_wait(self.button("登录"))
@@ -239,17 +242,12 @@ class BrowserPortal:
         refusal = self.alert()
         if refusal is not None:
             return refusal
-        page = self._page()
-        no = page.locator("[data-field=business_no]").first.inner_text().strip()
-        follow = tuple(t.strip() for t in page.locator("[data-list=follow_ups] li").all_inner_texts())
-        notes = tuple(t.strip() for t in page.locator("[data-list=notes] li").all_inner_texts())
-        summary = page.locator("[data-field=summary]").first.inner_text().strip() \
-            if page.locator("[data-field=summary]").count() else ""
-        result = {}
-        pno = page.locator("[data-field=personal_no]")
-        if pno.count():
-            result["personal_no"] = pno.first.inner_text().strip()
-        return Receipt(no.removeprefix("业务流水号：").strip(), business, summary, follow, notes, result)
+        r = self._page().evaluate(_READ_RECEIPT)
+        if not r["business_no"]:
+            raise TargetError(f"提交后的页面既不是业务回执，也没有提示（{self.path()}）")
+        result = {"personal_no": r["personal_no"]} if r["personal_no"] else {}
+        return Receipt(r["business_no"].removeprefix("业务流水号：").strip(), business, r["summary"],
+                       tuple(r["follow_ups"]), tuple(r["notes"]), result)
 
     # --- queries ------------------------------------------------------------------------------
     def roster(self) -> list[RosterRow] | Refusal:
@@ -260,8 +258,9 @@ class BrowserPortal:
         rows: list[RosterRow] = []
         while True:
             table = self._page().get_by_role("table", name=self.locators.name("职工清册"))
-            for r in table.locator("tbody tr").all():
-                cells = [c.strip() for c in r.locator("td").all_inner_texts()]
+            cells_by_row = table.evaluate(
+                "t => [...t.querySelectorAll('tbody tr')].map(r => [...r.cells].map(c => c.innerText.trim()))")
+            for cells in cells_by_row:
                 if len(cells) >= 5:
                     rows.append(RosterRow(cells[0], cells[1], cells[3], cells[4] or None))
             nxt = self.link("下一页")
@@ -346,6 +345,22 @@ class BrowserPortal:
 
     def screenshot(self, path: str) -> None:
         self._page().screenshot(path=path, full_page=True)
+
+
+_READ_ALERT = """() => {
+  for (const a of document.querySelectorAll('[role=alert]')) {
+    if (a.getClientRects().length === 0) continue;  // hidden: not shown to the user
+    return {code: a.getAttribute('data-code') || '', text: a.innerText.trim()};
+  }
+  return null;
+}"""
+
+_READ_RECEIPT = """() => {
+  const one = f => { const e = document.querySelector(`[data-field=${f}]`); return e ? e.innerText.trim() : ''; };
+  const list = l => [...document.querySelectorAll(`[data-list=${l}] li`)].map(e => e.innerText.trim());
+  return {business_no: one('business_no'), summary: one('summary'), personal_no: one('personal_no'),
+          follow_ups: list('follow_ups'), notes: list('notes')};
+}"""
 
 
 def _yuan(text: str | None) -> str | None:
