@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Sets up everything this project needs on a fresh Debian machine with Python 3.11:
 # system packages (Chromium for the browser driver, a CJK font for screenshots, poppler for
-# looking at PDFs) and a virtual environment in .venv with the project installed.
+# looking at PDFs, poppler-data so the slips' CJK fonts render) and a virtual environment in .venv with the project installed.
 # Safe to run again: it only installs what is missing.
 set -euo pipefail
 cd "$(dirname "$0")"
 
-APT_PACKAGES=(chromium fonts-noto-cjk poppler-utils)
+APT_PACKAGES=(chromium fonts-noto-cjk poppler-utils poppler-data)
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")

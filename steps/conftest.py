@@ -9,6 +9,10 @@ Options (or environment variables):
   --evidence-dir DIR  GJJ_EVIDENCE_DIR    where web mode keeps a failing scenario's screenshot, HTML, trace
   --ca-bundle PATH    GJJ_CA_BUNDLE       trust this CA (PEM) for an HTTPS target, e.g. `gjj serve --https`'s ca.pem
   --insecure          GJJ_INSECURE=1      do not verify the target's TLS certificate (test environments only)
+  --no-control                            the target has no test control: scenarios needing it are not verifiable
+  --capabilities LIST                     the businesses the target offers (comma-separated; default all)
+  --driver-plugin P                       API mode through a vendor's driver: entry point in gjj.drivers or module:attr
+  --request-timeout S                     seconds per HTTP request (default 10)
 """
 from __future__ import annotations
 
@@ -46,6 +50,14 @@ def pytest_addoption(parser):
                 help="where web mode writes a failing scenario's screenshot, HTML and trace (default out/evidence)")
     g.addoption("--ca-bundle", default=os.environ.get("GJJ_CA_BUNDLE") or None, metavar="PATH",
                 help="CA certificate(s), PEM, to verify an HTTPS target with (env GJJ_CA_BUNDLE)")
+    g.addoption("--no-control", action="store_true", default=False,
+                help="the target offers no test control: scenarios that need it are skipped as not verifiable")
+    g.addoption("--capabilities", default=None, metavar="LIST",
+                help="comma-separated businesses the target offers (establish,seal,…,print_slip); default: all")
+    g.addoption("--driver-plugin", default=os.environ.get("GJJ_DRIVER_PLUGIN"), metavar="NAME|module:attr",
+                help="API mode through a vendor's driver: an entry point of group gjj.drivers, or module:attr; "
+                     "called with (http) and returning a PortalDriver")
+    g.addoption("--request-timeout", type=float, default=10.0, metavar="S", help="seconds per HTTP request")
     g.addoption("--insecure", action="store_true",
                 default=os.environ.get("GJJ_INSECURE", "").strip().lower() in ("1", "true", "yes", "on"),
                 help="do not verify the target's TLS certificate (env GJJ_INSECURE=1)")
@@ -117,7 +129,9 @@ def target(request) -> Target:
     url = request.config.getoption("--target")
     token = request.config.getoption("--control-token")
     if url:
-        yield Target(url, request.config.getoption("--control-url") or url, token, embedded=False)
+        control = None if request.config.getoption("--no-control") else (
+            request.config.getoption("--control-url") or url)
+        yield Target(url, control, token, embedded=False)
         return
     centre = EmbeddedCentre()
     base = centre.start()
@@ -126,16 +140,58 @@ def target(request) -> Target:
 
 
 @pytest.fixture
-def http_log():
-    return []
+def http_log(request):
+    # the steps ask for fixtures by name at run time (pytest-bdd), so they never reach item.funcargs:
+    # the scenario's evidence hangs on the item itself for the report hooks
+    log: list = []
+    request.node.gjj_http_log = log
+    return log
 
 
 @pytest.fixture
 def world(request, target, http_log) -> World:
-    verify = request.config.stash[VERIFY]
-    http = Http(target.control_url, verify=verify)
-    http.exchanges = http_log
-    return World(ApiControl(http, target.control_token), DEFAULT_START)
+    if target.control_url is None:  # a scenario that never sets up a world (a static page) still runs
+        w = World(NoControl(), DEFAULT_START)
+    else:
+        verify = request.config.stash[VERIFY]
+        http = Http(target.control_url, verify=verify, timeout=request.config.getoption("--request-timeout"))
+        http.exchanges = http_log
+        w = World(ApiControl(http, target.control_token), DEFAULT_START)
+    request.node.gjj_world = w
+    return w
+
+
+SKIP_NO_CONTROL = "没有测试控制接口：本场景需要虚拟时钟和测试数据（--no-control）"
+
+
+class NoControl:
+    """Test control of a target that has none: any use makes the scenario not verifiable."""
+
+    def __getattr__(self, name):
+        def unavailable(*args, **kwargs):
+            pytest.skip(SKIP_NO_CONTROL)
+        return unavailable
+
+
+def _capabilities(config) -> frozenset[str] | None:
+    raw = config.getoption("--capabilities")
+    return None if raw is None else frozenset(c.strip() for c in raw.split(",") if c.strip())
+
+
+def _plugin(spec: str):
+    """A vendor's API driver factory: `module:attr`, or the name of an entry point in group gjj.drivers."""
+    from importlib import import_module
+    from importlib.metadata import entry_points
+    if ":" in spec:
+        module, _, attr = spec.partition(":")
+        try:
+            return getattr(import_module(module), attr)
+        except (ImportError, AttributeError) as e:
+            raise pytest.UsageError(f"--driver-plugin {spec}: {e}") from None
+    found = [ep for ep in entry_points(group="gjj.drivers") if ep.name == spec]
+    if not found:
+        raise pytest.UsageError(f"--driver-plugin {spec}: no entry point of that name in group gjj.drivers")
+    return found[0].load()
 
 
 def _kinds(config) -> list[str]:
@@ -169,13 +225,21 @@ def operator(request, target, world, http_log, driver_kind) -> Operator:
         context = request.getfixturevalue("browser_context")
         env = request.getfixturevalue("client_env")
         locators = Locators.load(request.config.getoption("--locators"))
-        return Operator(world, lambda: BrowserPortal(context, target.base_url, locators, env))
+        op = Operator(world, lambda: BrowserPortal(context, target.base_url, locators, env),
+                      capabilities=_capabilities(request.config))
+        request.node.gjj_operator = op
+        return op
+
+    plugin = request.config.getoption("--driver-plugin")
+    factory = _plugin(plugin) if plugin else ApiPortal
 
     def portal():
-        http = Http(target.base_url, verify=verify)
+        http = Http(target.base_url, verify=verify, timeout=request.config.getoption("--request-timeout"))
         http.exchanges = http_log  # one evidence log per scenario, in call order
-        return ApiPortal(http)
-    return Operator(world, portal)
+        return factory(http)
+    op = Operator(world, portal, capabilities=_capabilities(request.config))
+    request.node.gjj_operator = op
+    return op
 
 
 @pytest.fixture
@@ -189,6 +253,6 @@ def pytest_runtest_makereport(item, call):
     report = outcome.get_result()
     setattr(item, "rep_" + report.when, report)  # the browser context reads it to keep evidence
     if report.when == "call" and report.failed:
-        log = item.funcargs.get("http_log") if hasattr(item, "funcargs") else None
+        log = getattr(item, "gjj_http_log", None)
         if log:
             report.sections.append(("HTTP evidence", dumps(log)[-20000:]))

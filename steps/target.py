@@ -11,7 +11,7 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class Target:
     base_url: str
-    control_url: str
+    control_url: str | None    # None: the target offers no test control
     control_token: str | None
     embedded: bool
 

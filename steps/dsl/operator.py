@@ -35,6 +35,7 @@ class Operator:
     portal: PortalDriver | None = None
     last: object = None          # the outcome of the scenario's action
     login_result: Login | None = None
+    capabilities: frozenset[str] | None = None   # what the target declares it offers; None: everything
 
     # --- session --------------------------------------------------------------------------
     def logs_in(self, unit: str, pin: str | None = None) -> Login:
@@ -61,7 +62,14 @@ class Operator:
         self._portal()
 
     # --- businesses -------------------------------------------------------------------------
+    def _requires(self, capability: str) -> None:
+        if self.capabilities is not None and capability not in self.capabilities:
+            import pytest
+            pytest.skip(f"未声明的功能：目标未声明提供“{terms.CAPABILITY_NAMES.get(capability, capability)}”"
+                        f"（capability {capability} not declared）")
+
     def submits(self, business: str, **fields) -> object:
+        self._requires(business)
         self.last = self._portal().submit(business, fields)
         return self.last
 
@@ -104,6 +112,7 @@ class Operator:
         return self.submits("deposit_verification", confirmed=True)
 
     def prints_slip(self, month: str):
+        self._requires("print_slip")
         self._last_slip_month = month
         self.last = self._portal().print_slip(month)
         return self.last

@@ -38,6 +38,9 @@ BUSINESSES = {  # 业务 as the guide names them → driver business kinds
     "个别补缴": "back_pay", "缴存基数调整": "base_adjustment", "单位缴存信息核查": "deposit_verification",
 }
 
+# a target's declared capabilities (gjj certify --config: capabilities), named as the guide names them
+CAPABILITY_NAMES = {v: k for k, v in BUSINESSES.items()} | {"print_slip": "查询打印（汇（补）缴书）"}
+
 BACK_PAY_CAUSES = {
     "未及时设立账户": "late_establish",
     "未及时启封": "late_unseal",

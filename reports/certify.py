@@ -1,0 +1,272 @@
+"""`gjj certify`: certify a portal clause by clause and leave a report people and machines can read.
+
+    gjj certify                                    # the embedded reference centre, API and web mode
+    gjj certify --target http://127.0.0.1:8000     # a running portal (test control looked for there too)
+    gjj certify --config target.yaml --mode web --tags "guide-3.3.1 or id-SEAL-01" --out out/run1
+    gjj certify --compare out/run0/verdicts.json   # and say what changed since that run
+
+Exit codes: 0 every checked clause passes; 1 a clause failed; 2 the run could not be completed
+(configuration, target unreachable, time budget exceeded, or a clause the harness could not check).
+
+The specification runs in a pytest subprocess (``steps`` with the ``reports.collect`` plugin), so
+a misbehaving portal or browser cannot take the harness down with it, and the time budget is
+enforced by killing that process.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from . import config as cfg
+from . import preflight as pre
+from .model import Scenario, VerdictsDoc
+from .verdicts import ROOT, clause_verdicts, exit_code, summary
+
+DEFAULT_OUT = Path("out") / "certify"
+GUIDE = ROOT / "fixtures" / "guide" / "guide-2019-06.txt"
+
+
+def _now() -> str:
+    from simulator.clock import SystemClock  # the one wall-clock reader: when the harness ran
+    return SystemClock().now().isoformat()
+
+
+def _commit() -> str | None:
+    try:
+        out = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], cwd=ROOT, capture_output=True, text=True,
+                             timeout=10, check=False)
+        return out.stdout.strip() or None
+    except OSError:
+        return None
+
+
+def _suite() -> dict:
+    from importlib.metadata import PackageNotFoundError, version
+    try:
+        v = version("gjj-conformance")
+    except PackageNotFoundError:
+        v = "0+unknown"
+    return {"name": "gjj-conformance", "version": v, "commit": _commit()}
+
+
+def _guide() -> dict:
+    return {"id": "guide-2019-06", "sha256": hashlib.sha256(GUIDE.read_bytes()).hexdigest()}
+
+
+def _policy(control_url: str | None, token: str | None, verify) -> dict:
+    """The policy in force on the target's virtual today, when the target tells it (test control)."""
+    if not control_url:
+        return {"as_of": None, "values": []}
+    import requests
+    try:
+        headers = {"X-Sim-Token": token} if token else {}
+        r = requests.get(control_url + "/_sim/policy", headers=headers, timeout=10, verify=verify)
+        body = r.json() if r.ok else {}
+    except (requests.RequestException, ValueError):
+        return {"as_of": None, "values": []}
+    values = []
+    for name, item in (body.get("parameters") or {}).items():
+        if isinstance(item, dict):
+            values.append({"parameter": name, "value": json.dumps(item.get("value"), ensure_ascii=False),
+                           "effective_from": str(item.get("effective_from", "")),
+                           "verified": bool(item.get("verified", False)), "source": str(item.get("source", ""))})
+    return {"as_of": body.get("on"), "values": values}
+
+
+def build_parser(p: argparse.ArgumentParser | None = None) -> argparse.ArgumentParser:
+    p = p or argparse.ArgumentParser(prog="gjj certify", description=__doc__.splitlines()[0])
+    where = p.add_mutually_exclusive_group()
+    where.add_argument("--target", help="门户地址 / the portal's base URL (test control looked for at the same address)")
+    where.add_argument("--config", type=Path, help="目标配置 / target configuration (YAML, docs/vendor-kit.md)")
+    p.add_argument("--mode", choices=["api", "web", "all"], default="all", help="驱动 / driver(s) (default all)")
+    p.add_argument("--tags", help='只运行这些场景 / run only these scenarios, e.g. "guide-3.3.1" or '
+                               '"id-SEAL-01 or guide-2.3"')
+    p.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"报告目录 / report directory (default {DEFAULT_OUT})")
+    p.add_argument("--compare", type=Path, metavar="VERDICTS_JSON",
+                   help="与以前的 verdicts.json 比较 / compare with a previous run")
+    p.add_argument("--unmasked", action="store_true", help="证据中不遮盖身份证号码和姓名 / keep personal data unmasked")
+    p.add_argument("--time-budget", type=float, help="整个运行的时间上限（秒）/ time budget of the run, seconds")
+    p.add_argument("--insecure", action="store_true", help="不校验目标的 TLS 证书 / skip TLS verification")
+    p.add_argument("--ca-bundle", type=Path, help="校验目标证书的 CA / CA bundle for the target")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return certify(args)
+
+
+def certify(args: argparse.Namespace) -> int:
+    started_wall, started = _now(), time.monotonic()
+    out: Path = args.out
+    out.mkdir(parents=True, exist_ok=True)
+    for stale in ("scenarios.jsonl", "verdicts.json", "manifest.sha256"):
+        (out / stale).unlink(missing_ok=True)
+    embedded = None
+    try:
+        if args.config:
+            config = cfg.load(args.config)
+        elif args.target:
+            config = cfg.from_url(args.target)
+        else:
+            from steps.target import EmbeddedCentre
+            embedded = EmbeddedCentre()
+            base = embedded.start()
+            config = cfg.from_url(base)
+            config.target.name = "内置参考实现 / embedded reference centre"
+        if args.insecure:
+            config.tls.insecure = True
+        if args.ca_bundle:
+            config.tls.ca_bundle = args.ca_bundle
+        if config.tls.insecure and config.tls.ca_bundle:
+            raise cfg.ConfigError("--ca-bundle 与 --insecure 只能选一个 / give one of --ca-bundle, --insecure")
+        if config.tls.ca_bundle and not Path(config.tls.ca_bundle).is_file():
+            raise cfg.ConfigError(f"--ca-bundle {config.tls.ca_bundle}: 文件不存在 / no such file")
+    except cfg.ConfigError as e:
+        print(f"配置错误 / configuration error:\n{e}", file=sys.stderr)
+        if embedded:
+            embedded.stop()
+        return 2
+    try:
+        return _run(args, config, out, started_wall, started, embedded is not None)
+    finally:
+        if embedded:
+            embedded.stop()
+
+
+def _run(args, config: cfg.TargetConfig, out: Path, started_wall: str, started: float, embedded: bool) -> int:
+    print(f"目标 / target: {config.target.base_url} {config.target.name}".rstrip())
+    pf = pre.run(config, args.mode, timeout=min(10.0, config.target.request_timeout_s))
+    for c in pf.checks:
+        mark = {"ok": "✓", "warn": "!", "fail": "✗"}[c.status]
+        print(f"  {mark} {c.name}: {c.detail}")
+    run_error = None
+    scenarios: list[Scenario] = []
+    if pf.fatal:
+        run_error = f"预检未通过 / pre-flight failed: {pf.fatal.name}: {pf.fatal.detail}"
+    else:
+        _explain(pf, config, args.mode)
+        run_error = _pytest(args, config, pf, out)
+        scenarios = _read(out / "scenarios.jsonl")
+        if not scenarios and run_error is None:
+            run_error = "没有运行任何场景（--tags 过滤掉了全部？）/ no scenario ran (did --tags select nothing?)"
+    clauses = clause_verdicts(scenarios, args.mode, filtered=bool(args.tags), run_error=run_error)
+    code = exit_code(clauses, run_error)
+    token = config.control_token()
+    verify = False if config.tls.insecure else (str(config.tls.ca_bundle) if config.tls.ca_bundle else True)
+    doc = VerdictsDoc(
+        suite=_suite(), guide=_guide(),
+        policy=_policy(config.target.control_url if pf.control else None, token, verify),
+        target={"base_url": config.target.base_url, "control_url": config.target.control_url if pf.control else None,
+                "name": config.target.name, "embedded": embedded},
+        mode=args.mode, tags=args.tags, started_at=started_wall, finished_at=_now(),
+        duration_s=round(time.monotonic() - started, 2), exit_code=code, run_error=run_error,
+        preflight=[c.as_dict() for c in pf.checks], summary=summary(clauses, scenarios),
+        clauses=clauses, scenarios=scenarios)
+    _write_reports(doc, out)
+    _print_summary(doc, out)
+    if args.compare:
+        from .compare import compare
+        try:
+            previous = json.loads(Path(args.compare).read_text(encoding="utf-8"))
+            print("\n" + compare(previous, doc).render())
+        except (OSError, ValueError) as e:
+            print(f"无法比较 / cannot compare with {args.compare}: {e}", file=sys.stderr)
+    return code
+
+
+def _explain(pf: pre.Preflight, config: cfg.TargetConfig, mode: str) -> None:
+    cannot = ["线下办理的条款（1.1.1、3.1、3.8）/ offline clauses"]
+    if not pf.control:
+        cannot.append("依赖虚拟时钟和测试数据的条款（几乎全部业务条款）/ clauses needing the virtual clock and seeding")
+    if mode == "api":
+        cannot.append("只能在浏览器中检查的条款（2.1、2.4–2.9、4.x）/ browser-only clauses")
+    print("无法验证 / not verifiable in this run: " + "；".join(cannot))
+
+
+def _pytest(args, config: cfg.TargetConfig, pf: pre.Preflight, out: Path) -> str | None:
+    cmd = [sys.executable, "-m", "pytest", "steps", "-p", "reports.collect", "--gjj-record", str(out),
+           "-p", "no:cacheprovider", "-q", "--tb=no", "-o", "addopts=", "--driver", args.mode,
+           "--target", config.target.base_url, "--request-timeout", str(config.target.request_timeout_s)]
+    if pf.control:
+        cmd += ["--control-url", config.target.control_url]
+    else:
+        cmd += ["--no-control"]
+    if config.tls.insecure:
+        cmd.append("--insecure")
+    elif config.tls.ca_bundle:
+        cmd += ["--ca-bundle", str(config.tls.ca_bundle)]
+    if config.browser.locators:
+        cmd += ["--locators", str(config.browser.locators)]
+    if config.driver.plugin:
+        cmd += ["--driver-plugin", config.driver.plugin]
+    cmd += ["--capabilities", ",".join(config.capabilities.businesses + (["print_slip"] if
+                                                                         config.capabilities.print_slip else []))]
+    if args.tags:
+        cmd += ["-m", args.tags]
+    if args.unmasked:
+        cmd.append("--gjj-unmasked")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GJJ_")}
+    token = config.control_token()
+    if token:
+        env["GJJ_CONTROL_TOKEN"] = token  # not on the command line: it would show in ps and the log
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    budget = args.time_budget or config.time_budget_s
+    log = out / "run.log"
+    with log.open("w", encoding="utf-8") as f:
+        try:
+            proc = subprocess.run(cmd, cwd=ROOT, env=env, stdout=f, stderr=subprocess.STDOUT, text=True,
+                                  timeout=budget, check=False)
+        except subprocess.TimeoutExpired:
+            return f"超过时间上限 {budget:.0f} 秒，运行被终止 / time budget of {budget:.0f} s exceeded"
+    if proc.returncode in (0, 1):
+        return None
+    tail = log.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-5:]
+    if proc.returncode == 5:
+        return None  # nothing selected: reported as "no scenario ran" by the caller
+    return f"pytest 退出码 {proc.returncode} / pytest exit code {proc.returncode}: " + " | ".join(tail)[-500:]
+
+
+def _read(path: Path) -> list[Scenario]:
+    if not path.exists():
+        return []
+    out = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            out.append(Scenario.model_validate_json(line))
+    return out
+
+
+def _write_reports(doc: VerdictsDoc, out: Path) -> None:
+    (out / "verdicts.json").write_text(json.dumps(doc.dump(), ensure_ascii=False, indent=2), encoding="utf-8")
+    from .cucumber import write_cucumber
+    from .html import write_html
+    from .junit import write_junit
+    from .manifest import write_manifest
+    write_junit(doc, out)
+    write_cucumber(doc, out)
+    write_html(doc, out)
+    write_manifest(out)
+
+
+def _print_summary(doc: VerdictsDoc, out: Path) -> None:
+    c = doc.summary.clauses
+    print(f"\n条款 / clauses: 通过 pass {c['pass']} · 不符合 fail {c['fail']} · 无法验证 not verifiable "
+          f"{c['not_verifiable']} · 出错 error {c['error']}")
+    for v in doc.clauses:
+        if v.verdict in ("fail", "error"):
+            print(f"  {v.verdict:5} {v.id}: {v.reason}")
+    if doc.run_error:
+        print(f"运行未完成 / run not completed: {doc.run_error}")
+    print(f"报告 / report: {out / 'index.html'}  (verdicts.json, junit.xml, cucumber.json, manifest.sha256)")
+    print(f"退出码 / exit code {doc.exit_code}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
