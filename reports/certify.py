@@ -18,6 +18,7 @@ import argparse
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -94,6 +95,8 @@ def build_parser(p: argparse.ArgumentParser | None = None) -> argparse.ArgumentP
     p.add_argument("--time-budget", type=float, help="整个运行的时间上限（秒）/ time budget of the run, seconds")
     p.add_argument("--insecure", action="store_true", help="不校验目标的 TLS 证书 / skip TLS verification")
     p.add_argument("--ca-bundle", type=Path, help="校验目标证书的 CA / CA bundle for the target")
+    p.add_argument("--control-token-env", metavar="VAR",
+                   help="with --target: the environment variable holding the test-control token (X-Sim-Token)")
     return p
 
 
@@ -104,16 +107,31 @@ def main(argv: list[str] | None = None) -> int:
 
 def certify(args: argparse.Namespace) -> int:
     started_wall, started = _now(), time.monotonic()
-    out: Path = args.out
+    # the specification runs in the project folder: every path the caller gave must not depend on it
+    out: Path = args.out.resolve()
+    args.out = out
+    if args.ca_bundle:
+        args.ca_bundle = args.ca_bundle.resolve()
+    previous = None
+    if args.compare:  # read before the report folder is cleared: it may be the same run folder
+        try:
+            previous = json.loads(Path(args.compare).read_text(encoding="utf-8"))
+        except (OSError, ValueError) as e:
+            print(f"无法读取 / cannot read {args.compare}: {e}", file=sys.stderr)
+            return 2
     out.mkdir(parents=True, exist_ok=True)
-    for stale in ("scenarios.jsonl", "verdicts.json", "manifest.sha256"):
+    for stale in ("scenarios.jsonl", "verdicts.json", "manifest.sha256", "index.html", "junit.xml",
+                  "cucumber.json", "run.log"):
         (out / stale).unlink(missing_ok=True)
+    shutil.rmtree(out / "evidence", ignore_errors=True)  # evidence of an earlier run must not mix in
     embedded = None
     try:
         if args.config:
             config = cfg.load(args.config)
         elif args.target:
-            config = cfg.from_url(args.target)
+            config = cfg.from_url(args.target, args.control_token_env)
+            if args.control_token_env and config.control_token() is None:
+                raise cfg.ConfigError(f"--control-token-env: 环境变量 {args.control_token_env} 未设置 / not set")
         else:
             from steps.target import EmbeddedCentre
             embedded = EmbeddedCentre()
@@ -134,13 +152,14 @@ def certify(args: argparse.Namespace) -> int:
             embedded.stop()
         return 2
     try:
-        return _run(args, config, out, started_wall, started, embedded is not None)
+        return _run(args, config, out, started_wall, started, embedded is not None, previous)
     finally:
         if embedded:
             embedded.stop()
 
 
-def _run(args, config: cfg.TargetConfig, out: Path, started_wall: str, started: float, embedded: bool) -> int:
+def _run(args, config: cfg.TargetConfig, out: Path, started_wall: str, started: float, embedded: bool,
+         previous: dict | None) -> int:
     print(f"目标 / target: {config.target.base_url} {config.target.name}".rstrip())
     pf = pre.run(config, args.mode, timeout=min(10.0, config.target.request_timeout_s))
     for c in pf.checks:
@@ -171,12 +190,11 @@ def _run(args, config: cfg.TargetConfig, out: Path, started_wall: str, started: 
         clauses=clauses, scenarios=scenarios)
     _write_reports(doc, out)
     _print_summary(doc, out)
-    if args.compare:
+    if previous is not None:
         from .compare import compare
         try:
-            previous = json.loads(Path(args.compare).read_text(encoding="utf-8"))
             print("\n" + compare(previous, doc).render())
-        except (OSError, ValueError) as e:
+        except ValueError as e:
             print(f"无法比较 / cannot compare with {args.compare}: {e}", file=sys.stderr)
     return code
 
@@ -204,6 +222,7 @@ def _pytest(args, config: cfg.TargetConfig, pf: pre.Preflight, out: Path) -> str
         cmd += ["--ca-bundle", str(config.tls.ca_bundle)]
     if config.browser.locators:
         cmd += ["--locators", str(config.browser.locators)]
+    cmd += ["--chromium", str(config.browser.executable)]
     if config.driver.plugin:
         cmd += ["--driver-plugin", config.driver.plugin]
     cmd += ["--capabilities", ",".join(config.capabilities.businesses + (["print_slip"] if

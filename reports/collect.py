@@ -252,13 +252,25 @@ def _masker(names: set[str], enabled: bool):
     return mask
 
 
+SECRET_KEYS = {"pin", "old_pin", "new_pin", "password", "password2", "query_password", "token", "csrf"}
+
+
+def _without_secrets(value):
+    """PINs, passwords and session tokens never reach a report, masked or not."""
+    if isinstance(value, dict):
+        return {k: ("******" if str(k).lower() in SECRET_KEYS and v else _without_secrets(v)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_without_secrets(v) for v in value]
+    return value
+
+
 def _evidence(item, log: list, key: str, st: dict, mask) -> list[Evidence]:
     out: Path = st["out"]
     folder = out / "evidence" / _safe(key)
     found: list[Evidence] = []
     if log:
         folder.mkdir(parents=True, exist_ok=True)
-        exchanges = [{k: v for k, v in x.__dict__.items()} for x in log]
+        exchanges = [_without_secrets(dict(x.__dict__)) for x in log]
         text = mask(json.dumps(exchanges, ensure_ascii=False, indent=2, default=str))
         (folder / "http.json").write_text(text, encoding="utf-8")
         last = log[-1]

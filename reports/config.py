@@ -38,12 +38,13 @@ def _url(value: str | None) -> str | None:
 class TargetSection(_Strict):
     name: str = ""                          # shown in reports, e.g. "XX 公积金中心测试环境"
     base_url: str                           # the portal: the API (/api/v1) and the web pages (/hall/)
-    web_url: str | None = None              # when the web pages live elsewhere
     control_url: str | None = None          # test control (/_sim/); absent: time-dependent clauses not verifiable
     control_token_env: str | None = None    # name of the environment variable with the X-Sim-Token
     request_timeout_s: float = Field(10.0, gt=0, le=300)
 
-    _check_urls = field_validator("base_url", "web_url", "control_url")(lambda cls, v: _url(v))
+    control_required: bool = True           # false: control_url is only a guess (gjj certify --target)
+
+    _check_urls = field_validator("base_url", "control_url")(lambda cls, v: _url(v))
 
 
 class TlsSection(_Strict):
@@ -142,9 +143,10 @@ def load(path: Path) -> TargetConfig:
     return config
 
 
-def from_url(url: str) -> TargetConfig:
-    """`--target URL`: the test control is looked for at the same address."""
+def from_url(url: str, control_token_env: str | None = None) -> TargetConfig:
+    """`--target URL`: the test control is looked for at the same address (its absence is not an error)."""
     try:
-        return TargetConfig(target=TargetSection(base_url=url, control_url=url))
+        return TargetConfig(target=TargetSection(base_url=url, control_url=url, control_required=False,
+                                                 control_token_env=control_token_env))
     except ValidationError as e:
         raise ConfigError(_format(e, "--target")) from None

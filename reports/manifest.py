@@ -89,3 +89,22 @@ def verify_manifest(out_dir: Path) -> list[str]:
         elif _sha256(out_dir / name) != listed[name]:
             problems.append(f"文件已改动：{name}（changed file, SHA-256 differs）")
     return problems
+
+
+def main(argv: list[str] | None = None) -> int:
+    """python -m reports.manifest DIR: 0 when the report is as written, 1 when it was changed."""
+    import sys
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) != 1:
+        print("用法 / usage: python -m reports.manifest REPORT_DIR", file=sys.stderr)
+        return 2
+    problems = verify_manifest(Path(args[0]))
+    for line in problems:
+        print(line)
+    if not problems:
+        print("报告完整，未被修改 / the report is intact")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -81,6 +81,10 @@ def run(config: TargetConfig, mode: str, timeout: float = 10.0) -> Preflight:
 
     # 3. test control
     headers = {"X-Sim-Token": config.control_token()} if config.control_token() else {}
+    # configured explicitly, test control must answer (a wrong token must not pass as "no control");
+    # only guessed (gjj certify --target), its absence just narrows what can be checked
+    severity = "fail" if t.control_required else "warn"
+    hint = "（令牌错误？/ wrong token?）" if headers else ""
     if t.control_url:
         try:
             c = session.get(t.control_url + "/_sim/clock", headers=headers, timeout=timeout, verify=session.verify)
@@ -88,17 +92,27 @@ def run(config: TargetConfig, mode: str, timeout: float = 10.0) -> Preflight:
                 pf.control = True
                 pf.add("测试控制接口 / test control", "ok", f"{t.control_url}/_sim/ 虚拟时间 {c.json()['now']}")
             else:
-                pf.add("测试控制接口 / test control", "warn", f"{t.control_url}/_sim/clock → HTTP {c.status_code}："
+                pf.add("测试控制接口 / test control", severity,
+                       f"{t.control_url}/_sim/clock → HTTP {c.status_code}{hint}："
                        "依赖时间和测试数据的条款将无法验证 / time-dependent clauses will be not verifiable")
         except (requests.RequestException, ValueError) as e:
-            pf.add("测试控制接口 / test control", "warn", f"不可用 / unavailable ({type(e).__name__})："
+            pf.add("测试控制接口 / test control", severity, f"不可用 / unavailable ({type(e).__name__})："
                    "依赖时间和测试数据的条款将无法验证")
     else:
         pf.add("测试控制接口 / test control", "warn", "未配置 target.control_url：依赖时间和测试数据的条款将无法验证 / "
                "not configured: time-dependent clauses will be not verifiable")
 
-    # 4. log in
-    _login(pf, session, config, headers, timeout)
+    # 4. the driver plug-in, then log in (through the reference API only: a plug-in's log-in is its own)
+    if config.driver.plugin:
+        try:
+            _load_plugin(config.driver.plugin)
+            pf.add("驱动插件 / driver plug-in", "ok", config.driver.plugin)
+        except Exception as e:  # noqa: BLE001 — any failure to load is a configuration error
+            pf.add("驱动插件 / driver plug-in", "fail", f"{config.driver.plugin}: {type(e).__name__}: {e}")
+            return pf
+        pf.add("登录 / log-in", "ok", "由驱动插件在场景中完成 / done by the plug-in in the scenarios")
+    else:
+        _login(pf, session, config, headers, timeout)
 
     # 5. capabilities
     caps = config.capabilities
@@ -117,6 +131,18 @@ def run(config: TargetConfig, mode: str, timeout: float = 10.0) -> Preflight:
         else:
             pf.add("浏览器 / browser", "fail", f"找不到 {exe}（运行 bash setup.sh 安装 chromium）/ not found")
     return pf
+
+
+def _load_plugin(spec: str):
+    from importlib import import_module
+    from importlib.metadata import entry_points
+    if ":" in spec:
+        module, _, attr = spec.partition(":")
+        return getattr(import_module(module), attr)
+    found = [ep for ep in entry_points(group="gjj.drivers") if ep.name == spec]
+    if not found:
+        raise LookupError(f"没有名为 {spec} 的入口点（group gjj.drivers）/ no such entry point")
+    return found[0].load()
 
 
 def _login(pf: Preflight, session, config: TargetConfig, headers: dict, timeout: float) -> None:

@@ -28,7 +28,8 @@ def browser(request, playwright_instance, target):
     from .drivers.browser import launch_browser
     from .drivers.browser.trust import chromium_args
     # --ca-bundle: the harness verifies the target with the bundle, then the browser trusts those keys only
-    b = launch_browser(playwright_instance, extra_args=chromium_args(target.base_url,
+    b = launch_browser(playwright_instance, executable=request.config.getoption("--chromium"),
+                       extra_args=chromium_args(target.base_url,
                                                                      request.config.getoption("--ca-bundle")))
     yield b
     b.close()

@@ -57,6 +57,8 @@ def pytest_addoption(parser):
     g.addoption("--driver-plugin", default=os.environ.get("GJJ_DRIVER_PLUGIN"), metavar="NAME|module:attr",
                 help="API mode through a vendor's driver: an entry point of group gjj.drivers, or module:attr; "
                      "called with (http) and returning a PortalDriver")
+    g.addoption("--chromium", default=os.environ.get("GJJ_CHROMIUM", "/usr/bin/chromium"), metavar="PATH",
+                help="the Chromium the browser driver starts (default /usr/bin/chromium)")
     g.addoption("--request-timeout", type=float, default=10.0, metavar="S", help="seconds per HTTP request")
     g.addoption("--insecure", action="store_true",
                 default=os.environ.get("GJJ_INSECURE", "").strip().lower() in ("1", "true", "yes", "on"),
