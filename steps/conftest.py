@@ -57,6 +57,10 @@ def pytest_addoption(parser):
     g.addoption("--driver-plugin", default=os.environ.get("GJJ_DRIVER_PLUGIN"), metavar="NAME|module:attr",
                 help="API mode through a vendor's driver: an entry point of group gjj.drivers, or module:attr; "
                      "called with (http) and returning a PortalDriver")
+    g.addoption("--as-of", default=os.environ.get("GJJ_AS_OF", "2025-03-05"), metavar="YYYY-MM-DD",
+                help="检查基准日: the working day the policy-driven scenarios run on, with the policy in force then")
+    g.addoption("--policy-dir", default=os.environ.get("GJJ_POLICY_DIR"), metavar="DIR",
+                help="the dated policy data the expectations (and the embedded centre) follow; default fixtures/policy")
     g.addoption("--chromium", default=os.environ.get("GJJ_CHROMIUM", "/usr/bin/chromium"), metavar="PATH",
                 help="the Chromium the browser driver starts (default /usr/bin/chromium)")
     g.addoption("--request-timeout", type=float, default=10.0, metavar="S", help="seconds per HTTP request")
@@ -135,7 +139,8 @@ def target(request) -> Target:
             request.config.getoption("--control-url") or url)
         yield Target(url, control, token, embedded=False)
         return
-    centre = EmbeddedCentre()
+    policy_dir = request.config.getoption("--policy-dir")
+    centre = EmbeddedCentre(Path(policy_dir) if policy_dir else None)
     base = centre.start()
     yield Target(base, base, None, embedded=True)
     centre.stop()
@@ -159,8 +164,19 @@ def world(request, target, http_log) -> World:
         http = Http(target.control_url, verify=verify, timeout=request.config.getoption("--request-timeout"))
         http.exchanges = http_log
         w = World(ApiControl(http, target.control_token), DEFAULT_START)
+    w.as_of = _as_of(request.config)
+    w.policy_dir = Path(request.config.getoption("--policy-dir")) if request.config.getoption("--policy-dir") else None
     request.node.gjj_world = w
     return w
+
+
+def _as_of(config):
+    from datetime import date
+    raw = config.getoption("--as-of")
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise pytest.UsageError(f"--as-of {raw}: 应为 YYYY-MM-DD / expected YYYY-MM-DD") from None
 
 
 SKIP_NO_CONTROL = "没有测试控制接口：本场景需要虚拟时钟和测试数据（--no-control）"

@@ -58,9 +58,14 @@ def late_established_employee(world: World, unit, name, joined, start):
     world.employee(unit, name, joined_month=terms.month(joined), start_month=terms.month(start))
 
 
-@given(re(r"现在是(?P<moment>.+)"))
+@given(re(r"现在是(?!检查基准日)(?P<moment>.+)"))
 def now_is(world: World, moment):
     world.set_time(terms.moment(moment))
+
+
+@given(re(r"现在是检查基准日办理时间(?P<edge>开始前1秒|开始时|结束前1秒|结束时)"))
+def now_at_business_hours_edge(world: World, edge):
+    world.set_time(world.business_hours_edge(edge))
 
 
 @given(re(rf"单位{U}尚未汇缴{MONTH}的公积金"))

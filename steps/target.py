@@ -6,6 +6,7 @@ import socket
 import threading
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -19,13 +20,13 @@ class Target:
 class EmbeddedCentre:
     """The reference centre in a background thread, on a free loopback port."""
 
-    def __init__(self) -> None:
+    def __init__(self, policy_dir: Path | None = None) -> None:
         import uvicorn
 
         from simulator.app import (
             create_app,  # the only import of the simulator from steps/
         )
-        self.app = create_app(":memory:", test_control=True)
+        self.app = create_app(":memory:", test_control=True, policy_dir=policy_dir)
         # IPPROTO_TCP explicitly: asyncio only turns on TCP_NODELAY for sockets that say so,
         # and without it every response waits ~40 ms for the peer's delayed ACK
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)

@@ -6,6 +6,8 @@ the world is described first and seeded in one call when the first action needs 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
 
 from ..drivers.base import ControlDriver
 
@@ -35,6 +37,19 @@ class World:
     units: dict[str, UnitRef] = field(default_factory=dict)
     employees: dict[str, EmployeeRef] = field(default_factory=dict)
     seeded: bool = False
+    as_of: date | None = None          # 检查基准日 (--as-of): the day the policy-driven scenarios run on
+    policy_dir: Path | None = None     # the dated policy data the expectations follow (--policy-dir)
+
+    def business_hours_edge(self, edge: str) -> str:
+        """检查基准日 at an edge of the business hours in force that day (fixtures/policy/business_hours.toml):
+        '开始前1秒', '开始时', '结束前1秒', '结束时' → ISO 8601, Beijing time."""
+        from fixtures.policy_values import in_force
+        day = self.as_of or date(2025, 3, 5)
+        hours = in_force("business_hours", day, self.policy_dir)
+        base = datetime.combine(day, time.fromisoformat(hours["start" if edge.startswith("开始") else "end"]))
+        if edge.endswith("前1秒"):
+            base -= timedelta(seconds=1)
+        return base.isoformat() + "+08:00"
 
     # --- describing the world ------------------------------------------------------------
     def unit(self, name: str, **spec) -> UnitRef:

@@ -1,0 +1,78 @@
+"""A policy change is a data change the whole suite follows (issue 6): a hypothetical new business
+hours period (ending 17:30 from 2026-07-01) added to a copy of the policy data makes the
+policy-driven boundary scenario (@id-HRS-05) use the new edge for days on or after it and the old
+edge before it — in the embedded reference centre, and as the expectation against a portal still
+on the old rule."""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from fixtures.policy_values import PolicyNotInForce, in_force  # noqa: E402
+
+ENV = {k: v for k, v in os.environ.items() if not k.startswith("GJJ_")} | {"GJJ_DRIVER": "api"}
+NEW_PERIOD = """
+[[values]]
+effective_from = 2026-07-01
+start = "09:00:00"
+end = "17:30:00"
+verified = false
+source = "假设的新政策（测试用）：自2026年7月1日起办理时间延长至十七时三十分"
+last_confirmed = 2026-06-01
+"""
+
+
+@pytest.fixture
+def new_policy(tmp_path) -> Path:
+    policy = tmp_path / "policy"
+    shutil.copytree(ROOT / "fixtures" / "policy", policy)
+    with (policy / "business_hours.toml").open("a", encoding="utf-8") as f:
+        f.write(NEW_PERIOD)
+    return policy
+
+
+def spec(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "pytest", "steps", "-q", "-p", "no:cacheprovider", "-rf",
+                           "-k", "HRS-05", *args], cwd=ROOT, env=ENV, capture_output=True, text=True, timeout=300,
+                          check=False)
+
+
+def test_the_value_in_force_changes_on_its_effective_date(new_policy):
+    from datetime import date
+    assert in_force("business_hours", date(2026, 6, 30), new_policy)["end"] == "17:00:00"
+    assert in_force("business_hours", date(2026, 7, 1), new_policy)["end"] == "17:30:00"
+    assert in_force("business_hours", date(2026, 7, 1))["end"] == "17:00:00"  # the real data is untouched
+    with pytest.raises(PolicyNotInForce):
+        in_force("business_hours", date(2019, 5, 31))
+
+
+def test_the_reference_centre_and_the_specification_follow_the_new_data(new_policy):
+    for day in ("2026-06-30", "2026-07-01"):
+        r = spec("--policy-dir", str(new_policy), "--as-of", day)
+        assert r.returncode == 0 and re.search(r"\b4 passed", r.stdout), (day, r.stdout[-3000:])
+
+
+def test_a_portal_still_on_the_old_rule_fails_only_from_the_effective_date(new_policy, tmp_path):
+    from tests.test_certify import Server, _gjj
+    served = Server(_gjj() + ["serve", "--test-control", "--db", ":memory:", "--port", "0"])  # the old data
+    try:
+        before = spec("--target", served.url, "--policy-dir", str(new_policy), "--as-of", "2026-06-30")
+        after = spec("--target", served.url, "--policy-dir", str(new_policy), "--as-of", "2026-07-01")
+    finally:
+        served.stop()
+    assert before.returncode == 0 and re.search(r"\b4 passed", before.stdout), before.stdout[-3000:]
+    assert after.returncode == 1, after.stdout[-3000:]
+    # 17:29:59 must be accepted under the new rule; the old portal refuses it. 17:30:00 is refused by both.
+    assert re.search(r"\b1 failed, 3 passed", after.stdout), after.stdout[-3000:]
+    failed = [ln for ln in after.stdout.splitlines() if ln.startswith("FAILED")]
+    assert len(failed) == 1 and "结束前1秒".encode("unicode_escape").decode() in failed[0], failed
