@@ -95,6 +95,8 @@ def build_parser(p: argparse.ArgumentParser | None = None) -> argparse.ArgumentP
     p.add_argument("--time-budget", type=float, help="整个运行的时间上限（秒）/ time budget of the run, seconds")
     p.add_argument("--insecure", action="store_true", help="不校验目标的 TLS 证书 / skip TLS verification")
     p.add_argument("--ca-bundle", type=Path, help="校验目标证书的 CA / CA bundle for the target")
+    p.add_argument("--as-of", metavar="YYYY-MM-DD",
+                   help="检查基准日：政策驱动的场景在这一天、按这一天有效的政策检查 / the check date (a working day)")
     p.add_argument("--control-token-env", metavar="VAR",
                    help="with --target: the environment variable holding the test-control token (X-Sim-Token)")
     return p
@@ -231,6 +233,8 @@ def _pytest(args, config: cfg.TargetConfig, pf: pre.Preflight, out: Path) -> str
         cmd += ["-m", args.tags]
     if args.unmasked:
         cmd.append("--gjj-unmasked")
+    if args.as_of:
+        cmd += ["--as-of", args.as_of]
     env = {k: v for k, v in os.environ.items() if not k.startswith("GJJ_")}
     token = config.control_token()
     if token:
@@ -249,6 +253,9 @@ def _pytest(args, config: cfg.TargetConfig, pf: pre.Preflight, out: Path) -> str
     tail = log.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-5:]
     if proc.returncode == 5:
         return None  # nothing selected: reported as "no scenario ran" by the caller
+    exit_line = next((ln for ln in reversed(tail) if "Exit:" in ln), None)
+    if exit_line:  # the specification stopped itself with a reason (e.g. --as-of beyond the calendar data)
+        return exit_line.split("Exit:", 1)[1].strip(" !")
     return f"pytest 退出码 {proc.returncode} / pytest exit code {proc.returncode}: " + " | ".join(tail)[-500:]
 
 

@@ -165,9 +165,34 @@ def world(request, target, http_log) -> World:
         http.exchanges = http_log
         w = World(ApiControl(http, target.control_token), DEFAULT_START)
     w.as_of = _as_of(request.config)
+    if target.control_url is not None and AS_OF_CHECKED not in request.config.stash:
+        request.config.stash[AS_OF_CHECKED] = True
+        _check_as_of(w.as_of, target, request.config.stash[VERIFY])
     w.policy_dir = Path(request.config.getoption("--policy-dir")) if request.config.getoption("--policy-dir") else None
     request.node.gjj_world = w
     return w
+
+
+AS_OF_CHECKED = pytest.StashKey[bool]()
+
+
+def _check_as_of(day, target, verify) -> None:
+    """A 检查基准日 the calendar data does not cover, or that is not a working day, stops the run at once
+    with the data to add (the centre's own message), rather than failing every scenario."""
+    import requests
+    headers = {"X-Sim-Token": target.control_token} if target.control_token else {}
+    try:
+        r = requests.get(f"{target.control_url}/_sim/calendar/{day.isoformat()}", headers=headers, timeout=10,
+                         verify=verify)
+        body = r.json()
+    except (requests.RequestException, ValueError):
+        return  # the scenarios will report the target's trouble themselves
+    if isinstance(body, dict) and body.get("code") == "CALENDAR_NOT_COVERED":
+        pytest.exit(f"检查基准日 {day} 超出日历数据 / beyond the calendar data: {body.get('detail')}",
+                    returncode=pytest.ExitCode.USAGE_ERROR)
+    if isinstance(body, dict) and body.get("is_working_day") is False:
+        pytest.exit(f"检查基准日 {day} 不是工作日（下一个工作日是 {body.get('next_working_day')}）/ "
+                    f"--as-of must be a working day", returncode=pytest.ExitCode.USAGE_ERROR)
 
 
 def _as_of(config):

@@ -76,3 +76,14 @@ def test_a_portal_still_on_the_old_rule_fails_only_from_the_effective_date(new_p
     assert re.search(r"\b1 failed, 3 passed", after.stdout), after.stdout[-3000:]
     failed = [ln for ln in after.stdout.splitlines() if ln.startswith("FAILED")]
     assert len(failed) == 1 and "结束前1秒".encode("unicode_escape").decode() in failed[0], failed
+
+
+@pytest.mark.parametrize("day, says", [
+    ("2027-01-05", "fixtures/policy/calendar/2027.toml"),   # beyond the calendar data: which file to add
+    ("2026-07-04", "不是工作日"),                            # a Saturday
+])
+def test_a_check_date_the_calendar_cannot_serve_stops_the_run_with_a_chinese_message(day, says):
+    r = spec("--as-of", day)
+    assert r.returncode == pytest.ExitCode.USAGE_ERROR, r.stdout[-2000:] + r.stderr[-2000:]
+    assert says in r.stdout + r.stderr and "检查基准日" in r.stdout + r.stderr
+    assert " passed" not in r.stdout and " failed" not in r.stdout
