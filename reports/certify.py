@@ -27,7 +27,7 @@ from pathlib import Path
 from . import config as cfg
 from . import preflight as pre
 from .model import Scenario, VerdictsDoc
-from .verdicts import ROOT, clause_verdicts, exit_code, summary
+from .verdicts import NOTHING_CHECKED, ROOT, clause_verdicts, exit_code, summary
 
 DEFAULT_OUT = Path("out") / "certify"
 GUIDE = ROOT / "fixtures" / "guide" / "guide-2019-06.txt"
@@ -60,24 +60,26 @@ def _guide() -> dict:
     return {"id": "guide-2019-06", "sha256": hashlib.sha256(GUIDE.read_bytes()).hexdigest()}
 
 
-def _policy(control_url: str | None, token: str | None, verify) -> dict:
+def _policy(control_url: str | None, token: str | None, verify, timeout: float = 10.0) -> dict:
     """The policy in force on the target's virtual today, when the target tells it (test control)."""
     if not control_url:
         return {"as_of": None, "values": []}
     import requests
     try:
         headers = {"X-Sim-Token": token} if token else {}
-        r = requests.get(control_url + "/_sim/policy", headers=headers, timeout=10, verify=verify)
+        r = requests.get(control_url + "/_sim/policy", headers=headers, timeout=timeout, verify=verify)
         body = r.json() if r.ok else {}
     except (requests.RequestException, ValueError):
         return {"as_of": None, "values": []}
+    if not isinstance(body, dict) or not isinstance(body.get("parameters") or {}, dict):
+        return {"as_of": None, "values": []}  # a target's odd answer must not cost the report
     values = []
     for name, item in (body.get("parameters") or {}).items():
         if isinstance(item, dict):
             values.append({"parameter": name, "value": json.dumps(item.get("value"), ensure_ascii=False),
                            "effective_from": str(item.get("effective_from", "")),
                            "verified": bool(item.get("verified", False)), "source": str(item.get("source", ""))})
-    return {"as_of": body.get("on"), "values": values}
+    return {"as_of": str(body["on"]) if body.get("on") else None, "values": values}
 
 
 def build_parser(p: argparse.ArgumentParser | None = None) -> argparse.ArgumentParser:
@@ -122,7 +124,7 @@ def certify(args: argparse.Namespace) -> int:
             print(f"无法读取 / cannot read {args.compare}: {e}", file=sys.stderr)
             return 2
     out.mkdir(parents=True, exist_ok=True)
-    for stale in ("scenarios.jsonl", "verdicts.json", "manifest.sha256", "index.html", "junit.xml",
+    for stale in ("scenarios.jsonl", "selected.json", "verdicts.json", "manifest.sha256", "index.html", "junit.xml",
                   "cucumber.json", "run.log"):
         (out / stale).unlink(missing_ok=True)
     shutil.rmtree(out / "evidence", ignore_errors=True)  # evidence of an earlier run must not mix in
@@ -177,13 +179,17 @@ def _run(args, config: cfg.TargetConfig, out: Path, started_wall: str, started: 
         scenarios = _read(out / "scenarios.jsonl")
         if not scenarios and run_error is None:
             run_error = "没有运行任何场景（--tags 过滤掉了全部？）/ no scenario ran (did --tags select nothing?)"
-    clauses = clause_verdicts(scenarios, args.mode, filtered=bool(args.tags), run_error=run_error)
+    clauses = clause_verdicts(scenarios, args.mode, filtered=bool(args.tags), run_error=run_error,
+                              selected=_selected(out / "selected.json"))
     code = exit_code(clauses, run_error)
+    if code == 2 and run_error is None:
+        run_error = NOTHING_CHECKED if not any(c.verdict == "error" for c in clauses) else None
     token = config.control_token()
     verify = False if config.tls.insecure else (str(config.tls.ca_bundle) if config.tls.ca_bundle else True)
     doc = VerdictsDoc(
         suite=_suite(), guide=_guide(),
-        policy=_policy(config.target.control_url if pf.control else None, token, verify),
+        policy=_policy(config.target.control_url if pf.control else None, token, verify,
+                       min(10.0, config.target.request_timeout_s)),
         target={"base_url": config.target.base_url, "control_url": config.target.control_url if pf.control else None,
                 "name": config.target.name, "embedded": embedded},
         mode=args.mode, tags=args.tags, started_at=started_wall, finished_at=_now(),
@@ -257,6 +263,13 @@ def _pytest(args, config: cfg.TargetConfig, pf: pre.Preflight, out: Path) -> str
     if exit_line:  # the specification stopped itself with a reason (e.g. --as-of beyond the calendar data)
         return exit_line.split("Exit:", 1)[1].strip(" !")
     return f"pytest 退出码 {proc.returncode} / pytest exit code {proc.returncode}: " + " | ".join(tail)[-500:]
+
+
+def _selected(path: Path) -> set[str] | None:
+    try:
+        return {c for item in json.loads(path.read_text(encoding="utf-8")) for c in item["clauses"]}
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 def _read(path: Path) -> list[Scenario]:

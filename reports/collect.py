@@ -59,6 +59,18 @@ def pytest_configure(config):
         config.option.evidence_dir = str(out / "evidence" / "_web")
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(session, config, items):
+    """What was selected to run (after -m/-k): a clause whose selected scenarios never ran (the run was
+    stopped) is then 'not completed', not 'not selected'."""
+    st = _state(config)
+    if st is None:
+        return
+    selected = [{"nodeid": i.nodeid, "clauses": sorted(m.name.removeprefix("guide-") for m in i.iter_markers()
+                                                       if m.name.startswith("guide-"))} for i in items]
+    (st["out"] / "selected.json").write_text(json.dumps(selected, ensure_ascii=False), encoding="utf-8")
+
+
 def _state(config) -> dict | None:
     return config.stash.get(RECORD, None)
 

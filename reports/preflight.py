@@ -66,18 +66,14 @@ def run(config: TargetConfig, mode: str, timeout: float = 10.0) -> Preflight:
         return pf
 
     # 2. the reference API contract (a driver plug-in may speak another)
-    try:
-        doc = session.get(t.base_url + "/openapi.json", timeout=timeout, verify=session.verify)
-        paths = doc.json().get("paths", {}) if doc.ok else {}
-        if "/api/v1/session" in paths:
-            pf.add("接口契约 / API contract", "ok", "/openapi.json 列出 /api/v1/session 等参考接口")
-        elif config.driver.plugin:
-            pf.add("接口契约 / API contract", "ok", f"使用驱动插件 / driver plug-in {config.driver.plugin}")
-        else:
-            pf.add("接口契约 / API contract", "warn", "未找到参考接口 /api/v1（/openapi.json）；API 模式的场景可能出错 / "
-                   "no reference API found; API-mode scenarios may error")
-    except (requests.RequestException, ValueError) as e:
-        pf.add("接口契约 / API contract", "warn", f"/openapi.json 不可读 / unreadable: {type(e).__name__}")
+    api_ok = _speaks_reference_api(session, t.base_url, timeout)
+    if api_ok:
+        pf.add("接口契约 / API contract", "ok", "参考接口 /api/v1 应答正常（/openapi.json 或 /api/v1/session 的问题文档）")
+    elif config.driver.plugin:
+        pf.add("接口契约 / API contract", "ok", f"使用驱动插件 / driver plug-in {config.driver.plugin}")
+    else:
+        pf.add("接口契约 / API contract", "warn", "未找到参考接口 /api/v1（/openapi.json、/api/v1/session 都不像参考接口）；"
+               "API 模式的场景可能出错 / no reference API found; API-mode scenarios may error")
 
     # 3. test control
     headers = {"X-Sim-Token": config.control_token()} if config.control_token() else {}
@@ -88,9 +84,10 @@ def run(config: TargetConfig, mode: str, timeout: float = 10.0) -> Preflight:
     if t.control_url:
         try:
             c = session.get(t.control_url + "/_sim/clock", headers=headers, timeout=timeout, verify=session.verify)
-            if c.ok and "now" in c.json():
+            clock = c.json() if c.ok else None
+            if isinstance(clock, dict) and "now" in clock:
                 pf.control = True
-                pf.add("测试控制接口 / test control", "ok", f"{t.control_url}/_sim/ 虚拟时间 {c.json()['now']}")
+                pf.add("测试控制接口 / test control", "ok", f"{t.control_url}/_sim/ 虚拟时间 {clock['now']}")
             else:
                 pf.add("测试控制接口 / test control", severity,
                        f"{t.control_url}/_sim/clock → HTTP {c.status_code}{hint}："
@@ -101,6 +98,12 @@ def run(config: TargetConfig, mode: str, timeout: float = 10.0) -> Preflight:
     else:
         pf.add("测试控制接口 / test control", "warn", "未配置 target.control_url：依赖时间和测试数据的条款将无法验证 / "
                "not configured: time-dependent clauses will be not verifiable")
+
+    if not api_ok and not config.driver.plugin and not pf.control and mode != "web":
+        # nothing there answers like a portal: every scenario would be skipped or error; say so now
+        pf.add("目标 / target", "fail", "目标既不提供参考接口，也不提供测试控制接口，也没有配置驱动插件：没有可以检查的条款 / "
+               "the target speaks neither the reference API nor test control, and no driver plug-in is configured")
+        return pf
 
     # 4. the driver plug-in, then log in (through the reference API only: a plug-in's log-in is its own)
     if config.driver.plugin:
@@ -131,6 +134,24 @@ def run(config: TargetConfig, mode: str, timeout: float = 10.0) -> Preflight:
         else:
             pf.add("浏览器 / browser", "fail", f"找不到 {exe}（运行 bash setup.sh 安装 chromium）/ not found")
     return pf
+
+
+def _speaks_reference_api(session, base_url: str, timeout: float) -> bool:
+    """The reference API answers: /openapi.json lists /api/v1/session, or a log-in without a body is
+    refused with a problem document (a JSON object with a code)."""
+    try:
+        doc = session.get(base_url + "/openapi.json", timeout=timeout, verify=session.verify)
+        body = doc.json() if doc.ok else {}
+        if isinstance(body, dict) and "/api/v1/session" in (body.get("paths") or {}):
+            return True
+    except (requests.RequestException, ValueError):
+        pass
+    try:
+        r = session.post(base_url + "/api/v1/session", json={}, timeout=timeout, verify=session.verify)
+        body = r.json()
+        return 400 <= r.status_code < 500 and isinstance(body, dict) and "code" in body
+    except (requests.RequestException, ValueError):
+        return False
 
 
 def _load_plugin(spec: str):

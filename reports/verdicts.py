@@ -46,7 +46,8 @@ def _reasons() -> dict[str, dict]:
 
 
 def clause_verdicts(scenarios: Iterable[Scenario], mode: str, filtered: bool = False,
-                    run_error: str | None = None) -> list[ClauseVerdict]:
+                    run_error: str | None = None, selected: set[str] | None = None) -> list[ClauseVerdict]:
+    """`selected`: the clauses cited by the scenarios selected to run (None: not known)."""
     scenarios = list(scenarios)
     reasons = _reasons()
     out: list[ClauseVerdict] = []
@@ -55,7 +56,9 @@ def clause_verdicts(scenarios: Iterable[Scenario], mode: str, filtered: bool = F
         checkable = "+".join(k for k in ("api", "web", "offline") if k in clause.checkable) or "—"
         base = {"id": cid, "topic": clause.gloss, "text": clause.text or clause.gloss, "checkable": checkable,
                 "scenarios": [s.key for s in citing]}
-        out.append(ClauseVerdict(**base, **_judge(cid, checkable, citing, mode, filtered, reasons, run_error)))
+        was_selected = selected is None or cid in selected
+        out.append(ClauseVerdict(**base, **_judge(cid, checkable, citing, mode, filtered and not was_selected,
+                                                  reasons, run_error)))
     return out
 
 
@@ -74,6 +77,9 @@ def _judge(cid: str, checkable: str, citing: list[Scenario], mode: str, filtered
                 "reason_en": f"the check could not be completed ({len(bad)} scenario(s) in error)"}
     blocked = [s for s in counted if s.outcome == "not_verifiable"]
     passed = [s for s in counted if s.outcome == "passed"]
+    if passed and run_error:  # the run stopped early: the scenarios that would have followed are unknown
+        return {"verdict": "error", "reason": f"运行未完成，只检查了部分场景：{run_error}"[:400],
+                "reason_en": "the run did not complete: only part of the clause was checked"}
     if blocked:
         code = blocked[0].reason_code or "no_scenario"
         zh, en = REASONS.get(code, (blocked[0].reason or "", blocked[0].reason or ""))
@@ -84,15 +90,19 @@ def _judge(cid: str, checkable: str, citing: list[Scenario], mode: str, filtered
         return {"verdict": "not_verifiable", "reason": zh, "reason_en": en}
     if passed:
         return {"verdict": "pass", "reason": None, "reason_en": None}
-    if run_error:
-        return {"verdict": "error", "reason": f"运行未完成：{run_error}"[:400],
-                "reason_en": "the run did not complete"}
-    if citing:  # only scenarios for another mode
-        return _nv("web_only" if "web" in checkable else "no_scenario")
-    if cid in reasons:
+    # no scenario of this mode ran for the clause: say why
+    if cid in reasons and not citing:
         r = reasons[cid]
         return {"verdict": "not_verifiable", "reason": r.get("reason"), "reason_en": r.get("reason_en")}
-    return _nv("filtered" if filtered else "no_scenario")
+    if mode == "api" and "api" not in checkable and "web" in checkable:
+        return _nv("web_only")
+    if citing:  # only scenarios for another mode
+        return _nv("web_only" if "web" in checkable else "no_scenario")
+    if filtered:
+        return _nv("filtered")
+    if run_error:
+        return {"verdict": "error", "reason": f"运行未完成：{run_error}"[:400], "reason_en": "the run did not complete"}
+    return _nv("no_scenario")
 
 
 def _nv(code: str) -> dict:
@@ -110,11 +120,16 @@ def summary(clauses: list[ClauseVerdict], scenarios: list[Scenario]) -> Summary:
     return Summary(clauses=c, scenarios=s)
 
 
+NOTHING_CHECKED = "没有任何条款得到检查（目标不提供所需的接口或测试控制？）/ no clause could be checked"
+
+
 def exit_code(clauses: list[ClauseVerdict], run_error: str | None) -> int:
     """0: every checked clause passes; 1: a clause failed; 2: the run could not be completed (a
-    clause in error included: the harness could not tell)."""
+    clause in error included: the harness could not tell; or nothing at all could be checked)."""
     if any(c.verdict == "fail" for c in clauses):
         return 1
     if run_error or any(c.verdict == "error" for c in clauses):
+        return 2
+    if not any(c.verdict == "pass" for c in clauses):
         return 2
     return 0

@@ -173,7 +173,8 @@ def load_catalogue(path: str | Path = CATALOGUE_PATH) -> dict[str, Clause]:
         for cid in ids:
             if cid in clauses:
                 raise ValueError(f"{path}:{lineno}: duplicate clause ID {cid}")
-            clauses[cid] = Clause(cid, row.get("原文", ""), row.get("english gloss", row.get("gloss", "")),
+            text = next((v for k, v in row.items() if k.startswith("原文")), "")  # "原文 (quoted or condensed)"
+            clauses[cid] = Clause(cid, text, row.get("english gloss", row.get("gloss", "")),
                                   kinds, row.get("reading (default; configurable)", row.get("reading", "")),
                                   row["id"])
     if not clauses:

@@ -4,6 +4,7 @@ One requests.Session per driver, base URL and credentials injected; every exchan
 (request, response, timing) so a failing scenario can show exactly what was said."""
 from __future__ import annotations
 
+import functools
 import io
 import json
 import time
@@ -58,8 +59,9 @@ class Http:
         shown: Any = r.content[:2000].decode("utf-8", "replace") if "json" not in ctype else _json(r)
         if ctype.startswith("application/pdf"):
             shown = f"<pdf {len(r.content)} bytes>"
+        hops = [f"{h.status_code} → {h.headers.get('location', '')}" for h in r.history] or None
         self.exchanges.append(Exchange(method, url, _redact(dict(r.request.headers)), body, r.status_code,
-                                       dict(r.headers), shown, r.elapsed.total_seconds() * 1000))
+                                       dict(r.headers), shown, r.elapsed.total_seconds() * 1000, redirects=hops))
         if r.status_code >= 500:
             raise TargetError(f"{method} {url}: HTTP {r.status_code}")
         return r
@@ -92,6 +94,29 @@ def _outcome(r: requests.Response) -> Outcome | None:
     return refusal(r) if r.status_code >= 400 else None
 
 
+def _malformed_is_target_error(cls):
+    """An answer of the wrong shape (not JSON, a missing field, a list for an object) is the target
+    failing to answer, not a finding and never a crash: TargetError, naming the exchange."""
+    def wrap(fn):
+        @functools.wraps(fn)
+        def guarded(self, *args, **kwargs):
+            try:
+                return fn(self, *args, **kwargs)
+            except TargetError:
+                raise
+            except (ValueError, KeyError, TypeError, IndexError, AttributeError) as e:
+                http = getattr(self, "http", None)
+                last = http.exchanges[-1] if http is not None and http.exchanges else None
+                where = f"{last.method} {last.url} → HTTP {last.status}" if last else fn.__name__
+                raise TargetError(f"答复格式不正确 / malformed answer to {where}: {type(e).__name__}: {e}") from e
+        return guarded
+    for name, member in list(vars(cls).items()):
+        if callable(member) and not name.startswith("_"):
+            setattr(cls, name, wrap(member))
+    return cls
+
+
+@_malformed_is_target_error
 class ApiPortal:
     """PortalDriver over the reference JSON API."""
 
@@ -211,6 +236,7 @@ def _pdf_text(pdf: bytes) -> str:
         raise TargetError(f"unreadable PDF: {e}") from e
 
 
+@_malformed_is_target_error
 class ApiControl:
     """ControlDriver over /_sim (docs/test-control.md)."""
 

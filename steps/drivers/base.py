@@ -87,6 +87,7 @@ class Exchange:
     response_body: Any
     elapsed_ms: float
     error: str | None = None
+    redirects: list[str] | None = None   # e.g. ["302 → /hall/login"]: what was followed to get here
 
 
 class TargetError(Exception):

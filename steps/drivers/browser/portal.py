@@ -17,6 +17,7 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
 TIMEOUT_MS = 10_000
+SILENT = "NO_VISIBLE_RESPONSE"  # an action the page answered with nothing at all
 
 BUSINESS_PAGES = {"establish": "/hall/business/establish", "seal": "/hall/business/seal",
                   "unseal": "/hall/business/unseal", "transfer": "/hall/business/transfer",
@@ -311,7 +312,10 @@ class BrowserPortal:
         try:
             expect(outcome.first).to_be_visible(timeout=TIMEOUT_MS)
         except AssertionError:
-            raise TargetError("打印既没有生成汇（补）缴书，也没有给出提示") from None
+            # what the user sees: the click did nothing. That is the portal's answer (a finding), not the
+            # harness failing to get one — the page is loaded and responsive, it just stays silent.
+            return Refusal(SILENT, f"点击“打印”后{TIMEOUT_MS // 1000}秒内页面没有任何反应：既没有生成汇（补）缴书，"
+                                   "也没有提示")
         refused = self.alert()
         if refused is not None:
             return refused
