@@ -627,3 +627,34 @@ def test_deleting_a_draft_while_it_is_submitted_either_deletes_it_or_submits_it_
         seen.add(outcome)
     assert centre.problems() == []
     print("\noutcomes of submit vs delete:", sorted(seen))
+
+
+def test_the_same_web_form_posted_twice_shows_the_same_receipt_and_makes_one_business():
+    """A double click or a reload of 业务提交 in the hall: the form's own token makes the second post
+    the same submission (a redirect to the first receipt), not a refusal of a second business."""
+    import re as _re
+
+    from fastapi.testclient import TestClient
+
+    from simulator.app import create_app
+    c = TestClient(create_app(":memory:", test_control=True))
+    c.post("/_sim/reset", json={"now": "2025-03-05T10:00:00+08:00"}).raise_for_status()
+    unit = c.post("/_sim/seed", json={"units": [{"first_month": "2024-01", "remitted_through": "2025-02",
+                                                  "employees": [{"key": "z"}]}]}).json()["units"][0]
+    cert, pno = unit["certificates"][0], unit["employees"][0]["personal_no"]
+    page = c.get("/hall/login").text
+    csrf = _re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+    c.post("/hall/login", data={"csrf": csrf, "serial": cert["serial"], "pin": cert["pin"]})
+    form = c.get("/hall/business/seal").text
+    csrf = _re.search(r'name="csrf" value="([^"]+)"', form).group(1)
+    token = _re.search(r'name="submission" value="([^"]+)"', form).group(1)
+    data = {"csrf": csrf, "submission": token, "personal_no": pno, "last_month": "2025-02"}
+    first = c.post("/hall/business/seal", data=data, follow_redirects=False)
+    second = c.post("/hall/business/seal", data=data, follow_redirects=False)
+    assert first.status_code == second.status_code == 303
+    assert first.headers["location"] == second.headers["location"]
+    assert "/hall/receipts/" in first.headers["location"]
+    another = _re.search(r'name="submission" value="([^"]+)"', c.get("/hall/business/seal").text).group(1)
+    assert another != token  # a new form is a new submission: refused by the rule (already sealed)
+    third = c.post("/hall/business/seal", data=data | {"submission": another}, follow_redirects=False)
+    assert third.status_code == 409 and "ACCOUNT_NOT_NORMAL" in third.text

@@ -191,6 +191,14 @@ class Businesses:
                 raise DomainError(M.BUSINESS_NOT_DRAFT, business_id=business_id)
             ctx.conn.execute("DELETE FROM businesses WHERE id = ?", (business_id,))
 
+    def submitted_with_key(self, session: Session, idempotency_key: str) -> str | None:
+        """The business of this unit already submitted under the key, if any."""
+        with self.centre.query() as ctx:
+            row = ctx.conn.execute(
+                "SELECT id FROM businesses WHERE unit_account_no = ? AND idempotency_key = ? AND status = ?",
+                (session.unit_account_no, idempotency_key, BusinessStatus.SUBMITTED.value)).fetchone()
+        return row[0] if row else None
+
     # --- 业务提交 ------------------------------------------------------------------------------
     def submit(self, session: Session, business_id: str, idempotency_key: str | None = None) -> dict:
         if idempotency_key is not None and not (1 <= len(idempotency_key) <= 200):

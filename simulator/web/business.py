@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import contextlib
 import re
+import secrets
 from dataclasses import dataclass, field
 
 from fastapi import APIRouter
 from starlette.responses import Response
 
+from ..domain import messages as M
 from ..domain.messages import DomainError
 from ..domain.model import BackPayCause, BusinessType
 from . import security as S
@@ -120,8 +122,10 @@ def form_page(h: Hall, slug: str, *, values: S.Form | None = None, alerts: list[
                 alerts.append(Alert.of(e))
                 status = e.msg.status
     values = values or S.Form({})
+    # one token per rendered form: posting the same form again (a double click, a reload) is the same
+    # 业务提交 and shows the same receipt, not a refusal of a second business
     return h.page("business.html", spec.title, alerts=alerts, status=status, slug=slug, spec=spec,
-                  values=values, summary=summary)
+                  values=values, summary=summary, submission=secrets.token_urlsafe(18))
 
 
 @router.get("/hall/business/{slug}")
@@ -139,15 +143,22 @@ def business_submit(slug: str, h: HallDep, form: FormDep):
     if form.too_long():
         return form_page(h, slug, values=form, alerts=[too_long()], status=422)
     businesses = h.svc.businesses
+    token = (form.get("submission") or "").strip()
+    key = f"web-form:{token[:64]}" if token else None
+    if key and (done := businesses.submitted_with_key(h.session, key)):
+        return redirect(f"/hall/receipts/{done}")
     try:
         draft = businesses.create_draft(h.session, FORMS[slug].type, payload(slug, form))
         try:
-            businesses.submit(h.session, draft["business_id"])
+            businesses.submit(h.session, draft["business_id"], idempotency_key=key)
         except Exception:
             with contextlib.suppress(Exception):  # the refusal is what the operator must see
                 businesses.discard(h.session, draft["business_id"])
             raise
     except DomainError as e:
+        done = key and e.code == M.IDEMPOTENCY_KEY_REUSED.code and businesses.submitted_with_key(h.session, key)
+        if done:
+            return redirect(f"/hall/receipts/{done}")  # a concurrent post of the same form was first
         return form_page(h, slug, values=form, alerts=[Alert.of(e)], status=e.msg.status)
     return redirect(f"/hall/receipts/{draft['business_id']}")
 
