@@ -44,6 +44,8 @@ def create_app(db: str | Path = ":memory:", *, test_control: bool = False, clock
         from .control.routes import router as control_router
         # behind a token the interface stays out of the public document: absent means absent
         app.include_router(control_router, include_in_schema=control_token is None)
+        from .control.routes import GuardMiddleware
+        app.add_middleware(GuardMiddleware)
 
     @app.get("/", include_in_schema=False)
     def root():

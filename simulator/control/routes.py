@@ -23,19 +23,43 @@ from . import models as m
 from .world import seed_world
 
 
-def _guard(request: Request, x_sim_token: Annotated[str | None, Header()] = None) -> None:
-    expected = request.app.state.control_token
-    if expected:
-        if x_sim_token is None or not hmac.compare_digest(x_sim_token, expected):
-            raise DomainError(M.NOT_FOUND)
-        return
-    host = request.client.host if request.client else ""
+def allowed(expected_token: str | None, client_host: str, sent_token: str | None) -> bool:
+    """Who may use test control: the token's holders when one is configured, else loopback callers."""
+    if expected_token:
+        # bytes: compare_digest refuses non-ASCII str, and a refusal must look like any other
+        return sent_token is not None and hmac.compare_digest(sent_token.encode("utf-8", "surrogateescape"),
+                                                              expected_token.encode("utf-8"))
     try:
-        loopback = ipaddress.ip_address(host).is_loopback
+        return ipaddress.ip_address(client_host).is_loopback
     except ValueError:
-        loopback = host in ("testclient", "localhost")
-    if not loopback:
+        return client_host in ("testclient", "localhost")
+
+
+def _guard(request: Request, x_sim_token: Annotated[str | None, Header()] = None) -> None:
+    host = request.client.host if request.client else ""
+    if not allowed(request.app.state.control_token, host, x_sim_token):
         raise DomainError(M.NOT_FOUND)
+
+
+class GuardMiddleware:
+    """The same guard before routing: a refused caller must get the plain 404 for every method and
+    body (no 405 for another method, no 422 for a malformed body, which would reveal the interface)."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        path = scope.get("path", "") if scope["type"] == "http" else ""
+        if path == "/_sim" or path.startswith("/_sim/"):
+            headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
+            client = scope.get("client") or ("", 0)
+            expected = scope["app"].state.control_token if "app" in scope else None
+            if not allowed(expected, client[0], headers.get("x-sim-token")):
+                from ..api.errors import problem
+                response = problem(M.NOT_FOUND, M.NOT_FOUND.text)
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
 
 
 router = APIRouter(prefix="/_sim", tags=["测试控制"], dependencies=[Depends(_guard)],

@@ -55,7 +55,8 @@ def presession_binding(value: str) -> str:
 def csrf_ok(request: Request, binding: str | None, sent: str | None) -> bool:
     if not binding or not sent:
         return False
-    return hmac.compare_digest(csrf_token(request, binding), sent)
+    # bytes: compare_digest refuses non-ASCII str, and a forged token must be refused like any other
+    return hmac.compare_digest(csrf_token(request, binding).encode("utf-8"), sent.encode("utf-8", "surrogateescape"))
 
 
 def new_presession() -> str:
