@@ -38,7 +38,26 @@ _FIELD_ZH = {"missing": "缺少字段", "extra_forbidden": "不认识的字段",
              "string_too_long": "过长", "string_too_short": "过短"}
 
 
+def document_problems(app: FastAPI) -> None:
+    """The OpenAPI description says what the server answers: errors are application/problem+json."""
+    build = app.openapi
+
+    def openapi() -> dict:
+        if app.openapi_schema is None:
+            doc = build()
+            for item in doc.get("paths", {}).values():
+                for op in item.values():
+                    for status, resp in (op.get("responses") or {}).items():
+                        content = resp.get("content") or {}
+                        if status[:1] in "45" and "application/json" in content:
+                            content[PROBLEM] = content.pop("application/json")
+            app.openapi_schema = doc
+        return app.openapi_schema
+    app.openapi = openapi
+
+
 def install(app: FastAPI) -> None:
+    document_problems(app)
     @app.exception_handler(DomainError)
     async def _domain(request: Request, e: DomainError):
         return from_domain(e)
@@ -65,6 +84,8 @@ def install(app: FastAPI) -> None:
             return problem(M.NOT_FOUND, M.NOT_FOUND.text)
         if e.status_code == 405:
             return problem(M.METHOD_NOT_ALLOWED, M.METHOD_NOT_ALLOWED.text)
+        if e.status_code == 400:  # Starlette could not read the body (e.g. not UTF-8): the client's mistake
+            return problem(M.VALIDATION_FAILED, M.VALIDATION_FAILED.text.format(detail="请求体无法解析（须为UTF-8编码的JSON）"))
         return problem(M.VALIDATION_FAILED, str(e.detail), status=e.status_code)
 
     @app.exception_handler(Exception)
