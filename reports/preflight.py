@@ -108,7 +108,8 @@ def run(config: TargetConfig, mode: str, timeout: float = 10.0) -> Preflight:
     # 4. the driver plug-in, then log in (through the reference API only: a plug-in's log-in is its own)
     if config.driver.plugin:
         try:
-            _load_plugin(config.driver.plugin)
+            from steps.drivers.plugins import load_driver_plugin
+            load_driver_plugin(config.driver.plugin)
             pf.add("驱动插件 / driver plug-in", "ok", config.driver.plugin)
         except Exception as e:  # noqa: BLE001 — any failure to load is a configuration error
             pf.add("驱动插件 / driver plug-in", "fail", f"{config.driver.plugin}: {type(e).__name__}: {e}")
@@ -152,18 +153,6 @@ def _speaks_reference_api(session, base_url: str, timeout: float) -> bool:
         return 400 <= r.status_code < 500 and isinstance(body, dict) and "code" in body
     except (requests.RequestException, ValueError):
         return False
-
-
-def _load_plugin(spec: str):
-    from importlib import import_module
-    from importlib.metadata import entry_points
-    if ":" in spec:
-        module, _, attr = spec.partition(":")
-        return getattr(import_module(module), attr)
-    found = [ep for ep in entry_points(group="gjj.drivers") if ep.name == spec]
-    if not found:
-        raise LookupError(f"没有名为 {spec} 的入口点（group gjj.drivers）/ no such entry point")
-    return found[0].load()
 
 
 def _login(pf: Preflight, session, config: TargetConfig, headers: dict, timeout: float) -> None:

@@ -222,19 +222,11 @@ def _capabilities(config) -> frozenset[str] | None:
 
 
 def _plugin(spec: str):
-    """A vendor's API driver factory: `module:attr`, or the name of an entry point in group gjj.drivers."""
-    from importlib import import_module
-    from importlib.metadata import entry_points
-    if ":" in spec:
-        module, _, attr = spec.partition(":")
-        try:
-            return getattr(import_module(module), attr)
-        except (ImportError, AttributeError) as e:
-            raise pytest.UsageError(f"--driver-plugin {spec}: {e}") from None
-    found = [ep for ep in entry_points(group="gjj.drivers") if ep.name == spec]
-    if not found:
-        raise pytest.UsageError(f"--driver-plugin {spec}: no entry point of that name in group gjj.drivers")
-    return found[0].load()
+    from .drivers.plugins import load_driver_plugin
+    try:
+        return load_driver_plugin(spec)
+    except (ImportError, AttributeError, LookupError) as e:
+        raise pytest.UsageError(f"--driver-plugin {spec}: {e}") from None
 
 
 def _kinds(config) -> list[str]:
