@@ -119,3 +119,29 @@ def test_only_the_clock_module_reads_the_wall_clock():
                  if f.name != "clock.py" and pattern.search(f.read_text(encoding="utf-8"))]
     assert not offenders, offenders
     assert simulator.__version__
+
+
+def test_the_api_answers_on_the_event_loop_except_the_pdf_slip():
+    """A sync handler or dependency costs a thread-pool hop per call, more CPU than the work itself
+    (benchmarks/README.md, load); keep the JSON API async so the load figures stay true."""
+    import inspect
+
+    from fastapi.routing import APIRoute
+
+    from simulator.api.routes import router
+
+    def calls(dependant):
+        yield dependant.call
+        for sub in dependant.dependencies:
+            yield from calls(sub)
+
+    sync = set()
+    routes = [r for r in router.routes if isinstance(r, APIRoute)]
+    assert len(routes) >= 25
+    for route in routes:
+        for call in calls(route.dependant):
+            if call is None:  # the route's own parameters
+                continue
+            if not (inspect.iscoroutinefunction(call) or inspect.iscoroutinefunction(getattr(call, "__call__", None))):
+                sync.add(getattr(call, "__name__", type(call).__name__))
+    assert sync == {"slip_pdf"}, sync

@@ -10,14 +10,14 @@ from ..services import Services
 bearer = HTTPBearer(auto_error=False, description="POST /api/v1/session 返回的令牌")
 
 
-def services(request: Request) -> Services:
+async def services(request: Request) -> Services:
     return request.app.state.services
 
 
-def session(creds: HTTPAuthorizationCredentials | None = Depends(bearer),
+async def session(creds: HTTPAuthorizationCredentials | None = Depends(bearer),
             svc: Services = Depends(services)) -> Session:
     return svc.access.authenticate(creds.credentials if creds else None)
 
 
-def token(creds: HTTPAuthorizationCredentials | None = Depends(bearer)) -> str | None:
+async def token(creds: HTTPAuthorizationCredentials | None = Depends(bearer)) -> str | None:
     return creds.credentials if creds else None
