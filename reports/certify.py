@@ -19,6 +19,7 @@ import hashlib
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -31,6 +32,7 @@ from .verdicts import NOTHING_CHECKED, ROOT, clause_verdicts, exit_code, summary
 
 DEFAULT_OUT = Path("out") / "certify"
 GUIDE = ROOT / "fixtures" / "guide" / "guide-2019-06.txt"
+STOP_GRACE_S = 10.0  # after SIGINT at the end of the time budget: for the interrupted scenario to be recorded
 
 
 def _now() -> str:
@@ -249,11 +251,17 @@ def _pytest(args, config: cfg.TargetConfig, pf: pre.Preflight, out: Path) -> str
     budget = args.time_budget or config.time_budget_s
     log = out / "run.log"
     with log.open("w", encoding="utf-8") as f:
+        # a session of its own: when the budget is spent, the browser it started goes with it
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=f, stderr=subprocess.STDOUT, text=True,
+                                start_new_session=True)
         try:
-            proc = subprocess.run(cmd, cwd=ROOT, env=env, stdout=f, stderr=subprocess.STDOUT, text=True,
-                                  timeout=budget, check=False)
+            proc.wait(timeout=budget)
         except subprocess.TimeoutExpired:
+            _stop(proc)
             return f"超过时间上限 {budget:.0f} 秒，运行被终止 / time budget of {budget:.0f} s exceeded"
+        finally:
+            if proc.poll() is None:  # the harness itself was interrupted
+                _stop(proc)
     if proc.returncode in (0, 1):
         return None
     tail = log.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-5:]
@@ -263,6 +271,23 @@ def _pytest(args, config: cfg.TargetConfig, pf: pre.Preflight, out: Path) -> str
     if exit_line:  # the specification stopped itself with a reason (e.g. --as-of beyond the calendar data)
         return exit_line.split("Exit:", 1)[1].strip(" !")
     return f"pytest 退出码 {proc.returncode} / pytest exit code {proc.returncode}: " + " | ".join(tail)[-500:]
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    """SIGINT first, so the specification records the scenario it was in (reports/collect.py) with
+    the request it was waiting on; whatever still runs after STOP_GRACE_S is killed."""
+    try:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=STOP_GRACE_S)
+    except subprocess.TimeoutExpired:
+        pass
+    except ProcessLookupError:
+        return
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    proc.wait()
 
 
 def _selected(path: Path) -> set[str] | None:

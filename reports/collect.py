@@ -37,6 +37,7 @@ REASON_CODES = (  # skip message prefix -> reason_code
 )
 _ID_NUMBER = re.compile(r"(?<![0-9])([1-9][0-9]{5})([0-9]{8})([0-9]{3}[0-9Xx])(?![0-9])")
 _EXPECTED_ACTUAL = re.compile(r"^(?:应当|应为|应)(?P<expected>.+?)[，,]\s*实际(?:为|却|是)?[：:]?(?P<actual>.+)$", re.S)
+INTERRUPTED = "运行被中断（超过时间上限或被手动终止），场景未完成 / interrupted: the run was stopped while this scenario ran"
 
 
 def pytest_addoption(parser):
@@ -154,16 +155,37 @@ def pytest_runtest_makereport(item, call):
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_protocol(item, nextitem):
     # written after teardown: the browser context keeps its evidence when it closes
-    yield
+    outcome = yield
     st = _state(item.config)
     if st is None:
         return
     e = st["items"].pop(item.nodeid, None)
+    if e is not None and outcome.excinfo is not None and issubclass(outcome.excinfo[0], KeyboardInterrupt):
+        _interrupted(item, e)  # `gjj certify` stops the run with SIGINT when its time budget is spent
     if e is None or e["outcome"] is None:
         return
     scenario = _scenario(item, e, st)
     with (st["out"] / "scenarios.jsonl").open("a", encoding="utf-8") as f:
         f.write(json.dumps(scenario.model_dump(mode="json"), ensure_ascii=False) + "\n")
+
+
+def _interrupted(item, e: dict) -> None:
+    """The scenario that was running when the run was interrupted: an error, with the step it was
+    in and the exchanges so far (the last one the request it waited on); its teardown has not run."""
+    if getattr(item, "gjj_http_log", None) is not None:
+        e["http_log"] = item.gjj_http_log
+    if "step_started" in e and len(e["steps"]) < len(_step_defs(e, item)):
+        e["steps"].append(("error", time.perf_counter() - e["step_started"]))
+    e["outcome"] = "error"
+    e["failure"] = {"kind": "error", "message": INTERRUPTED, "expected": None, "actual": None,
+                    "detail": INTERRUPTED + "\n" + "".join(f"{x.method} {x.url}: {x.error}\n"
+                                                         for x in e.get("http_log") or [] if getattr(x, "error", None))}
+
+
+def _step_defs(e: dict, item) -> list:
+    template = _template(item)
+    rendered = e["rendered"]
+    return rendered.steps if rendered is not None else (template.steps if template is not None else [])
 
 
 def _skip_reason(report) -> str:
@@ -200,7 +222,6 @@ def _reason_code(reason: str | None) -> str | None:
 
 def _scenario(item, e: dict, st: dict) -> Scenario:
     template = _template(item)
-    rendered = e["rendered"]
     feature = template.feature if template is not None else None
     tags = sorted({m.name for m in item.iter_markers() if m.name.startswith(("guide-", "id-"))})
     ids = [t.removeprefix("id-") for t in tags if t.startswith("id-")]
@@ -212,7 +233,7 @@ def _scenario(item, e: dict, st: dict) -> Scenario:
     row = spec.indices.get("_pytest_bdd_example") if spec else None
     key = (ids[0] if ids else item.name) + (f"[row{row + 1}]" if row is not None else "") + f"[{driver}]"
 
-    step_defs = rendered.steps if rendered is not None else (template.steps if template is not None else [])
+    step_defs = _step_defs(e, item)
     steps = []
     for i, s in enumerate(step_defs):
         outcome, took = e["steps"][i] if i < len(e["steps"]) else ("not_run", 0.0)

@@ -7,12 +7,10 @@ from __future__ import annotations
 
 import json
 import os
-import queue
 import re
 import socket
 import subprocess
 import sys
-import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -25,14 +23,13 @@ if str(ROOT) not in sys.path:
 
 from reports.manifest import verify_manifest  # noqa: E402
 from reports.model import VerdictsDoc  # noqa: E402
+from tests.served import ServedProcess, gjj_command  # noqa: E402
 
 REPORT_FILES = ("verdicts.json", "index.html", "junit.xml", "cucumber.json", "manifest.sha256")
 ENV = {k: v for k, v in os.environ.items() if not k.startswith("GJJ_")} | {"PYTHONDONTWRITEBYTECODE": "1"}
 
 
-def _gjj() -> list[str]:
-    exe = Path(sys.executable).with_name("gjj")
-    return [str(exe)] if exe.exists() else [sys.executable, "-m", "reports.cli"]
+_gjj = gjj_command
 
 
 def certify(*args: str, cwd: Path = ROOT, timeout: float = 900) -> subprocess.CompletedProcess:
@@ -51,57 +48,9 @@ def verdicts(doc: VerdictsDoc) -> dict[str, str]:
     return {c.id: c.verdict for c in doc.clauses}
 
 
-class Server:
-    """A subprocess that prints "… http://127.0.0.1:PORT …" once it serves; stopped with SIGTERM."""
-
-    def __init__(self, cmd: list[str]) -> None:
-        self.proc = subprocess.Popen(cmd, cwd=ROOT, env={**ENV, "PYTHONUNBUFFERED": "1"}, stdout=subprocess.PIPE,
-                                     stderr=subprocess.STDOUT, text=True)
-        self.lines: queue.Queue = queue.Queue()
-        self.output: list[str] = []
-        threading.Thread(target=self._read, daemon=True).start()
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                line = self.lines.get(timeout=max(0.0, deadline - time.monotonic()))
-            except queue.Empty:
-                break
-            if line is None:
-                break
-            self.output.append(line)
-            m = re.search(r"http://127\.0\.0\.1:\d+", line)
-            if m:
-                self.url = m.group(0)
-                self._wait_ready()
-                return
-        self.stop()
-        raise AssertionError("server did not start:\n" + "".join(self.output))
-
-    def _wait_ready(self) -> None:
-        host, port = self.url.removeprefix("http://").split(":")
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                socket.create_connection((host, int(port)), timeout=1).close()
-                return
-            except OSError:
-                if self.proc.poll() is not None or time.monotonic() > deadline:
-                    raise AssertionError("server died:\n" + "".join(self.output)) from None
-                time.sleep(0.05)
-
-    def _read(self) -> None:
-        for line in self.proc.stdout:
-            self.lines.put(line)
-        self.lines.put(None)
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=5)
+def Server(cmd: list[str]) -> ServedProcess:
+    """A centre (or a known-bad variant) in a subprocess, without the harness's GJJ_ settings."""
+    return ServedProcess(cmd, env=ENV)
 
 
 # --- the main job ------------------------------------------------------------------------------

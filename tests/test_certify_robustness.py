@@ -417,7 +417,8 @@ def test_time_budget_stops_a_hanging_run(budget_run):
     assert run.elapsed < BUDGET + 15
     doc = assert_complete(run)
     assert doc.run_error and f"time budget of {BUDGET} s exceeded" in doc.run_error
-    assert [(s.key, s.outcome) for s in doc.scenarios] == [("NEXTDAY-01[row1][api]", "passed")]
+    assert [(s.key, s.outcome) for s in doc.scenarios] == [("NEXTDAY-01[row1][api]", "passed"),
+                                                            ("NEXTDAY-01[row2][api]", "error")]
     clauses = run.clauses()
     for cid in ("3.5", "3.9"):
         assert clauses[cid].verdict == "error" and clauses[cid].reason.startswith("运行未完成"), clauses[cid]
@@ -431,17 +432,17 @@ def test_partly_checked_clause_is_not_pass_after_budget(budget_run):
 
 
 @slow_e2e
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG (missing evidence): the scenario running when the budget ran out is not in the report and the "
-    "request it hung on is nowhere: reports/certify.py _pytest() kills the subprocess "
-    "(subprocess.run timeout -> SIGKILL), so reports/collect.py, which writes a scenario only after its "
-    "teardown (pytest_runtest_protocol), never records it. Stop pytest gracefully (SIGINT/--timeout) or "
-    "have collect write the in-flight scenario and its HTTP log as it goes."))
 def test_scenario_cut_by_budget_is_reported_with_evidence(budget_run):
+    """SIGINT at the end of the budget: the scenario it was in is an error, names the interruption
+    and the step it was in, and keeps the request it waited on as evidence."""
     run, _ = budget_run
     cut = run.scenarios().get("NEXTDAY-01[row2][api]")
     assert cut is not None and cut.outcome == "error"
-    assert any(x["url"].endswith("/api/v1/roster") and x["status"] is None for x in exchanges(run, cut))
+    assert cut.failure.message.startswith("运行被中断") and cut.failure.step is not None
+    assert cut.steps[cut.failure.step].outcome == "error"
+    assert all(s.outcome == "not_run" for s in cut.steps[cut.failure.step + 1:])
+    hung = [x for x in exchanges(run, cut) if x["url"].endswith("/api/v1/roster") and x["status"] is None]
+    assert len(hung) == 1 and hung[0]["error"] == "interrupted: KeyboardInterrupt"
 
 
 @slow_e2e

@@ -25,13 +25,7 @@ No sleeps: the kill is triggered by a counter and an event; every wait has a dea
 from __future__ import annotations
 
 import json
-import os
-import queue
-import re
-import signal
 import sqlite3
-import subprocess
-import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -41,6 +35,7 @@ import requests
 from test_submission_safety import consistency_problems
 
 from fixtures.generators import Generator
+from tests.served import ServedProcess, gjj_command
 
 WEDNESDAY_10 = "2025-03-05T10:00:00+08:00"
 THREADS = 4
@@ -49,55 +44,9 @@ TIMEOUT = 20               # seconds: every HTTP call, every wait on a process o
 GEN = Generator(8128)
 
 
-class Server:
-    """`gjj serve --test-control --db FILE --port 0`, its URL read from its first line."""
-
-    def __init__(self, db: Path) -> None:
-        exe = Path(sys.executable).with_name("gjj")
-        cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "simulator.cli"]
-        self.proc = subprocess.Popen(cmd + ["serve", "--test-control", "--db", str(db), "--port", "0"],
-                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                                     env={**os.environ, "PYTHONUNBUFFERED": "1"})
-        self.output: list[str] = []
-        lines: queue.Queue[str] = queue.Queue()
-        threading.Thread(target=self._drain, args=(lines,), daemon=True).start()
-        deadline = time.monotonic() + TIMEOUT
-        try:
-            first = lines.get(timeout=TIMEOUT)
-        except queue.Empty:
-            self.kill()
-            raise AssertionError("gjj serve printed nothing") from None
-        url = re.search(r"http://127\.0\.0\.1:\d+", first)
-        assert url, "".join(self.output)
-        self.base = url.group(0)
-        poll = threading.Event()
-        while True:  # the socket is bound before the line is printed; wait for the app, with a deadline
-            try:
-                if requests.get(self.base + "/healthz", timeout=TIMEOUT).status_code == 200:
-                    break
-            except requests.ConnectionError:
-                pass
-            assert self.proc.poll() is None, "".join(self.output)
-            assert time.monotonic() < deadline, "gjj serve did not answer"
-            poll.wait(0.02)
-
-    def _drain(self, lines: queue.Queue) -> None:
-        for line in self.proc.stdout:
-            self.output.append(line)
-            lines.put(line)
-
-    def kill(self) -> None:
-        if self.proc.poll() is None:
-            os.kill(self.proc.pid, signal.SIGKILL)
-        self.proc.wait(timeout=TIMEOUT)
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=TIMEOUT)
-            except subprocess.TimeoutExpired:
-                self.kill()
+def Server(db: Path) -> ServedProcess:
+    """`gjj serve --test-control --db FILE --port 0`; killed with SIGKILL by the tests."""
+    return ServedProcess(gjj_command() + ["serve", "--test-control", "--db", str(db), "--port", "0"])
 
 
 @dataclass
@@ -178,7 +127,7 @@ def login(base: str, serial: str) -> dict:
 
 def stream_and_kill(server: Server, clients: list[Client], kill_after: int) -> int:
     """Run every client until `kill_after` receipts have come back, then SIGKILL the server mid-stream."""
-    headers = [login(server.base, c.serial) for c in clients]
+    headers = [login(server.url, c.serial) for c in clients]
     count, lock, enough = [0], threading.Lock(), threading.Event()
 
     def on_receipt():
@@ -187,7 +136,7 @@ def stream_and_kill(server: Server, clients: list[Client], kill_after: int) -> i
             if count[0] >= kill_after:
                 enough.set()
 
-    threads = [threading.Thread(target=c.drive, args=(server.base, h, on_receipt), daemon=True)
+    threads = [threading.Thread(target=c.drive, args=(server.url, h, on_receipt), daemon=True)
                for c, h in zip(clients, headers)]
     for t in threads:
         t.start()
@@ -266,11 +215,11 @@ def test_sigkill_mid_stream_loses_no_answered_submission_and_leaves_nothing_half
     db = tmp_path / "centre.db"
     server = Server(db)
     try:
-        r = requests.post(server.base + "/_sim/reset", json={"now": WEDNESDAY_10}, timeout=TIMEOUT)
+        r = requests.post(server.url + "/_sim/reset", json={"now": WEDNESDAY_10}, timeout=TIMEOUT)
         assert r.status_code == 204 or r.status_code == 200, r.text
         employees = [{"key": f"c{n}-{k}"} | ({"state": "sealed"} if k == 2 else {})
                      for n in range(THREADS) for k in range(3)]
-        r = requests.post(server.base + "/_sim/seed", timeout=TIMEOUT, json={"seed": 5, "units": [{
+        r = requests.post(server.url + "/_sim/seed", timeout=TIMEOUT, json={"seed": 5, "units": [{
             "first_month": "2024-01", "remitted_through": "2025-02", "certificates": [{}] * THREADS,
             "employees": employees}]})
         assert r.status_code == 200, r.text
@@ -290,7 +239,7 @@ def test_sigkill_mid_stream_loses_no_answered_submission_and_leaves_nothing_half
         for kill_after in KILL_AFTER:
             got = stream_and_kill(server, clients, kill_after)
             server = Server(db)  # restart on the same file
-            report.append((got, check_after_restart(db, server.base, clients)))
+            report.append((got, check_after_restart(db, server.url, clients)))
         total = sum(1 for c in clients for op in c.ops if op.state == "receipt")
         assert total >= sum(KILL_AFTER)
         print(f"\nrounds (receipts before the kill, in flight): {report}; {total} businesses; "

@@ -17,6 +17,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 from pytest_bdd.parser import FeatureParser
+from policy_edits import SOURCE, policy_with_longer_hours
 from reports_sample import PAYLOAD, sample_doc, tiny_png, write_evidence
 
 from reports import cli
@@ -248,26 +249,12 @@ def test_an_unparseable_feature_file_stops_the_build_with_its_name(tmp_path):
 # ----------------------------------------------------------------------------- policy as of a date
 
 
-FUTURE_PERIOD = """
-[[values]]
-effective_from = 2026-07-01
-start = "09:00:00"
-end = "17:30:00"
-verified = false
-source = "假设的新政策（测试）"
-last_confirmed = 2026-06-01
-"""
-
-
 def _hours(site: Path) -> Node:
     return _page(site, "3.3").one("section", "param", data_parameter="business_hours")
 
 
 def test_the_value_in_force_follows_the_as_of_date_and_every_period_is_listed(tmp_path):
-    policy = tmp_path / "policy"
-    shutil.copytree(POLICY, policy)
-    with (policy / "business_hours.toml").open("a", encoding="utf-8") as f:
-        f.write(FUTURE_PERIOD)
+    policy = policy_with_longer_hours(tmp_path)
     before, after = tmp_path / "before", tmp_path / "after"
     build_site(before, as_of=date(2026, 6, 30), policy_dir=policy)
     build_site(after, as_of=date(2026, 7, 1), policy_dir=policy)
@@ -283,7 +270,7 @@ def test_the_value_in_force_follows_the_as_of_date_and_every_period_is_listed(tm
         assert [r.all("td")[2].text() for r in rows] == states
         future = rows[1]
         assert future.all("span", "unverified") and "未经核实" in future.text()
-        assert "假设的新政策（测试）" in future.text()
+        assert SOURCE in future.text()
     assert "2026-07-01起改为" in squash(_hours(before).one("p", "upcoming").text())  # the coming change is announced
     assert parse(before / "policy.html").one("section", "param", id="param-business_hours")
 

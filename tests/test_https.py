@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import os
-import queue
 import re
 import ssl
 import stat
 import subprocess
 import sys
-import threading
-import time
 import warnings
 from pathlib import Path
 
@@ -20,6 +17,7 @@ import urllib3
 from cryptography import x509
 
 from simulator import tls
+from tests.served import ServedProcess, gjj_command
 
 ROOT = Path(__file__).resolve().parents[1]
 SLICE = ["-k", "HRS-01 or SEAL-01"]
@@ -32,65 +30,15 @@ CLEAN_ENV["GJJ_DRIVER"] = "api"
 WEB_SLICE = ["-k", "TRAIN-01 or SEAL-01", "--driver", "web"]  # a page without login, and a business
 
 
-def _gjj() -> list[str]:
-    exe = Path(sys.executable).with_name("gjj")
-    return [str(exe)] if exe.exists() else [sys.executable, "-m", "simulator.cli"]
-
-
-class Served:
+class Served(ServedProcess):
     """`gjj serve --https …` in a subprocess: its https URL and CA bundle, read from what it prints."""
 
     def __init__(self, *args: str) -> None:
-        self.proc = subprocess.Popen(_gjj() + ["serve", "--https", "--port", "0", *args],
-                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=ROOT,
-                                     env={**CLEAN_ENV, "PYTHONUNBUFFERED": "1"})
-        self.lines: queue.Queue[str | None] = queue.Queue()
-        self.output: list[str] = []
-        threading.Thread(target=self._read, daemon=True).start()
-        self.url = self._wait_for(r"https://127\.0\.0\.1:\d+")
-        self.ca = Path(self._wait_for(r"CA bundle\): (\S+)", group=1))
-        self._wait_for(r"pytest steps --target")  # the last line about TLS
-        deadline = time.monotonic() + 20  # the socket is bound before printing; wait for the app itself
-        while True:
-            try:
-                requests.get(self.url + "/openapi.json", verify=str(self.ca), timeout=5).raise_for_status()
-                return
-            except requests.ConnectionError:
-                if self.proc.poll() is not None or time.monotonic() > deadline:
-                    self.stop()
-                    raise AssertionError("gjj serve --https did not start:\n" + "".join(self.output)) from None
-                time.sleep(0.05)
-
-    def _read(self) -> None:
-        for line in self.proc.stdout:
-            self.lines.put(line)
-        self.lines.put(None)
-
-    def _wait_for(self, pattern: str, group: int = 0) -> str:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                line = self.lines.get(timeout=max(0.0, deadline - time.monotonic()))
-            except queue.Empty:
-                break
-            if line is None:
-                break
-            self.output.append(line)
-            m = re.search(pattern, line)
-            if m:
-                return m.group(group)
-        self.stop()
-        raise AssertionError(f"gjj serve --https printed no {pattern!r}:\n" + "".join(self.output))
-
-    def stop(self) -> int:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=5)
-        return self.proc.returncode
+        super().__init__(gjj_command() + ["serve", "--https", "--port", "0", *args], env=CLEAN_ENV,
+                         url_pattern=r"https://127\.0\.0\.1:\d+", ready_path=None)
+        self.ca = Path(self.wait_for(r"CA bundle\): (\S+)", group=1))
+        self.wait_for(r"pytest steps --target")  # the last line about TLS
+        self.wait_ready("/openapi.json", verify=str(self.ca))
 
 
 @pytest.fixture(scope="module")
@@ -261,7 +209,7 @@ def test_a_temporary_tls_directory_is_removed_on_exit():
 
 
 def test_tls_dir_without_https_is_refused():
-    r = subprocess.run(_gjj() + ["serve", "--port", "0", "--db", ":memory:", "--tls-dir", "x"],
+    r = subprocess.run(gjj_command() + ["serve", "--port", "0", "--db", ":memory:", "--tls-dir", "x"],
                        check=False, capture_output=True, text=True, timeout=60, env=CLEAN_ENV)
     assert r.returncode == 2 and "--tls-dir" in r.stderr
 

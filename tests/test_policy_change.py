@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -19,26 +18,14 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from fixtures.policy_values import PolicyNotInForce, in_force  # noqa: E402
+from policy_edits import policy_with_longer_hours  # noqa: E402
 
 ENV = {k: v for k, v in os.environ.items() if not k.startswith("GJJ_")} | {"GJJ_DRIVER": "api"}
-NEW_PERIOD = """
-[[values]]
-effective_from = 2026-07-01
-start = "09:00:00"
-end = "17:30:00"
-verified = false
-source = "假设的新政策（测试用）：自2026年7月1日起办理时间延长至十七时三十分"
-last_confirmed = 2026-06-01
-"""
 
 
 @pytest.fixture
 def new_policy(tmp_path) -> Path:
-    policy = tmp_path / "policy"
-    shutil.copytree(ROOT / "fixtures" / "policy", policy)
-    with (policy / "business_hours.toml").open("a", encoding="utf-8") as f:
-        f.write(NEW_PERIOD)
-    return policy
+    return policy_with_longer_hours(tmp_path)
 
 
 def spec(*args: str) -> subprocess.CompletedProcess:
@@ -63,8 +50,8 @@ def test_the_reference_centre_and_the_specification_follow_the_new_data(new_poli
 
 
 def test_a_portal_still_on_the_old_rule_fails_only_from_the_effective_date(new_policy, tmp_path):
-    from tests.test_certify import Server, _gjj
-    served = Server(_gjj() + ["serve", "--test-control", "--db", ":memory:", "--port", "0"])  # the old data
+    from tests.served import ServedProcess, gjj_command
+    served = ServedProcess(gjj_command() + ["serve", "--test-control", "--db", ":memory:", "--port", "0"], env=ENV)  # the old data
     try:
         before = spec("--target", served.url, "--policy-dir", str(new_policy), "--as-of", "2026-06-30")
         after = spec("--target", served.url, "--policy-dir", str(new_policy), "--as-of", "2026-07-01")

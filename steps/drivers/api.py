@@ -55,6 +55,11 @@ class Http:
             self.exchanges.append(Exchange(method, url, dict(headers or {}), body, None, {}, None,
                                            (time.perf_counter() - started) * 1000, error=repr(e)))
             raise TargetError(f"{method} {url}: {e}") from e
+        except BaseException as e:  # interrupted (the run's time budget): the request it hung on is evidence
+            self.exchanges.append(Exchange(method, url, dict(headers or {}), body, None, {}, None,
+                                           (time.perf_counter() - started) * 1000,
+                                           error=f"interrupted: {type(e).__name__}"))
+            raise
         ctype = r.headers.get("content-type", "")
         shown: Any = r.content[:2000].decode("utf-8", "replace") if "json" not in ctype else _json(r)
         if ctype.startswith("application/pdf"):
