@@ -44,7 +44,7 @@ import re
 import socket
 import threading
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from itertools import pairwise
@@ -578,6 +578,41 @@ def test_two_operators_changing_one_employee_at_once_one_wins_the_other_is_refus
         assert problems == [], (i, name, problems)
     assert all(outcomes[n] for n in names)
     print("\noutcomes of the races:", {n: sorted(o) for n, o in outcomes.items()})
+
+
+def test_the_portal_and_the_api_sealing_one_employee_at_once_apply_one_seal(centre):
+    """The API answers on the event loop, the portal's forms in worker threads (benchmarks/README.md,
+    load): two paths into one store. Whichever reaches the store's lock first seals; the other is
+    refused as the rules say (409 ACCOUNT_NOT_NORMAL on the API, the same code in the portal's alert),
+    never a second seal and never half a change. (The API usually wins: the form parse and the
+    thread hop make the portal slower to arrive.)"""
+    rounds = 12
+    u, emp = one_unit(centre, certificates=2, employees=[{"key": f"r{i}", "base": "8000"} for i in range(rounds)])
+    browser, csrf = web_session(centre, u["certificates"][0]["serial"])
+    api = centre.login(u["certificates"][1]["serial"])
+    winners = Counter()
+    for i in range(rounds):
+        pn = emp[f"r{i}"]
+        draft = centre.draft(api, "seal", personal_no=pn, last_month="2025-02")
+        before = centre.account(pn)
+
+        def race(k, pn=pn, draft=draft):
+            if k == 0:
+                return post_form(centre, browser, csrf, "seal", {"personal_no": pn, "last_month": "2025-02"})
+            r = centre.submit(api, draft, http=requests.Session())
+            return r.status_code, (r.json()["business_no"] if r.status_code == 200 else problem(r)["code"])
+
+        web, via_api = together(2, race)
+        assert sorted([web[0] == 303, via_api[0] == 200]) == [False, True], (web, via_api)
+        loser = web if web[0] != 303 else via_api
+        assert loser == (409, "ACCOUNT_NOT_NORMAL"), loser
+        winners["portal" if web[0] == 303 else "api"] += 1
+        after = centre.account(pn)
+        assert after["state"] == "02" and after["version"] == before["version"] + 1
+        assert [e["kind"] for e in after["events"][len(before["events"]):]] == ["seal"]
+    assert len(centre.rows("SELECT id FROM businesses WHERE status = 'submitted'")) == rounds
+    assert centre.problems() == []
+    print("\nwho sealed first:", dict(winners))
 
 
 def test_a_write_against_an_account_changed_meanwhile_is_refused_with_conflict_and_rolls_back(centre):
