@@ -313,6 +313,9 @@ def main(argv: list[str] | None = None) -> int:
     levels = [int(x) for x in args.levels.split(",")]
     if max(levels) > args.units:
         ap.error("every client needs its own unit: --units must be >= the largest level")
+    if args.employees <= SEALED + LATE:
+        ap.error(f"--employees must be > {SEALED + LATE}: each unit has {SEALED} sealed and {LATE} late-established "
+                 "employees, and needs normal ones to seal")
 
     tmp = tempfile.TemporaryDirectory(prefix="gjj-bench-load-")
     server = None if args.url else Server(Path(tmp.name) / "centre.db", args.server_arg)
