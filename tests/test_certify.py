@@ -29,11 +29,10 @@ REPORT_FILES = ("verdicts.json", "index.html", "junit.xml", "cucumber.json", "ma
 ENV = {k: v for k, v in os.environ.items() if not k.startswith("GJJ_")} | {"PYTHONDONTWRITEBYTECODE": "1"}
 
 
-_gjj = gjj_command
 
 
 def certify(*args: str, cwd: Path = ROOT, timeout: float = 900) -> subprocess.CompletedProcess:
-    return subprocess.run(_gjj() + ["certify", *args], cwd=cwd, env=ENV, capture_output=True, text=True,
+    return subprocess.run(gjj_command() + ["certify", *args], cwd=cwd, env=ENV, capture_output=True, text=True,
                           timeout=timeout, check=False)
 
 
@@ -48,7 +47,7 @@ def verdicts(doc: VerdictsDoc) -> dict[str, str]:
     return {c.id: c.verdict for c in doc.clauses}
 
 
-def Server(cmd: list[str]) -> ServedProcess:
+def start_served(cmd: list[str]) -> ServedProcess:
     """A centre (or a known-bad variant) in a subprocess, without the harness's GJJ_ settings."""
     return ServedProcess(cmd, env=ENV)
 
@@ -103,7 +102,7 @@ def test_the_html_report_shows_every_clause_with_its_verdict_in_chromium(default
 # --- another process, same verdicts -------------------------------------------------------------------
 @pytest.mark.slow
 def test_a_separately_served_centre_gets_the_same_verdicts_as_the_embedded_one(tmp_path):
-    served = Server(_gjj() + ["serve", "--test-control", "--db", ":memory:", "--port", "0"])
+    served = start_served(gjj_command() + ["serve", "--test-control", "--db", ":memory:", "--port", "0"])
     try:
         external = certify("--target", served.url, "--mode", "api", "--out", str(tmp_path / "external"))
     finally:
@@ -124,7 +123,7 @@ PERVASIVE = {"receipt_without_business_no", "hours_in_utc"}
 
 # --- the known-bad variants ------------------------------------------------------------------------------
 def _certify_variant(name: str, out: Path) -> tuple[int, VerdictsDoc | None, str]:
-    served = Server([sys.executable, "-m", "tests.mutants.serve", name])
+    served = start_served([sys.executable, "-m", "tests.mutants.serve", name])
     try:
         r = certify("--target", served.url, "--mode", "api", "--out", str(out), timeout=600)
     finally:
@@ -244,7 +243,7 @@ def test_every_web_only_variant_fails_its_clause_in_web_mode_and_spares_the_othe
     web_clauses = {"2.1", "2.4", "2.5", "2.6", "2.7", "2.8", "2.9", "4.1", "4.2", "4.3", "4.4"}
 
     def run(v):
-        served = Server([sys.executable, "-m", "tests.mutants.serve", v.name])
+        served = start_served([sys.executable, "-m", "tests.mutants.serve", v.name])
         try:
             # the @web scenarios, plus those of the variant's clause (2.3's prompt runs in both modes)
             r = certify("--target", served.url, "--mode", "web", "--tags", f"web or guide-{v.clause}",

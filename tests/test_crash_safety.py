@@ -44,7 +44,7 @@ TIMEOUT = 20               # seconds: every HTTP call, every wait on a process o
 GEN = Generator(8128)
 
 
-def Server(db: Path) -> ServedProcess:
+def start_centre(db: Path) -> ServedProcess:
     """`gjj serve --test-control --db FILE --port 0`; killed with SIGKILL by the tests."""
     return ServedProcess(gjj_command() + ["serve", "--test-control", "--db", str(db), "--port", "0"])
 
@@ -125,7 +125,7 @@ def login(base: str, serial: str) -> dict:
     return {"Authorization": "Bearer " + r.json()["token"]}
 
 
-def stream_and_kill(server: Server, clients: list[Client], kill_after: int) -> int:
+def stream_and_kill(server: ServedProcess, clients: list[Client], kill_after: int) -> int:
     """Run every client until `kill_after` receipts have come back, then SIGKILL the server mid-stream."""
     headers = [login(server.url, c.serial) for c in clients]
     count, lock, enough = [0], threading.Lock(), threading.Event()
@@ -213,7 +213,7 @@ def check_after_restart(db: Path, base: str, clients: list[Client]) -> dict:
 def test_sigkill_mid_stream_loses_no_answered_submission_and_leaves_nothing_half_done(tmp_path):
     started = time.monotonic()
     db = tmp_path / "centre.db"
-    server = Server(db)
+    server = start_centre(db)
     try:
         r = requests.post(server.url + "/_sim/reset", json={"now": WEDNESDAY_10}, timeout=TIMEOUT)
         assert r.status_code == 204 or r.status_code == 200, r.text
@@ -238,7 +238,7 @@ def test_sigkill_mid_stream_loses_no_answered_submission_and_leaves_nothing_half
         report = []
         for kill_after in KILL_AFTER:
             got = stream_and_kill(server, clients, kill_after)
-            server = Server(db)  # restart on the same file
+            server = start_centre(db)  # restart on the same file
             report.append((got, check_after_restart(db, server.url, clients)))
         total = sum(1 for c in clients for op in c.ops if op.state == "receipt")
         assert total >= sum(KILL_AFTER)

@@ -12,6 +12,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
 
 from ..api.deps import services
+from ..api.errors import problem
 from ..api.models import Problem
 from ..clock import to_shanghai
 from ..domain import messages as M
@@ -55,7 +56,6 @@ class GuardMiddleware:
             client = scope.get("client") or ("", 0)
             expected = scope["app"].state.control_token if "app" in scope else None
             if not allowed(expected, client[0], headers.get("x-sim-token")):
-                from ..api.errors import problem
                 response = problem(M.NOT_FOUND, M.NOT_FOUND.text)
                 await response(scope, receive, send)
                 return

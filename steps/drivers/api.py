@@ -51,14 +51,15 @@ class Http:
             # verify per request: requests lets REQUESTS_CA_BUNDLE override Session.verify (psf/requests#3829)
             r = self.session.request(method, url, json=body, headers=headers, params=params, timeout=self.timeout,
                                      verify=self.session.verify)
-        except requests.RequestException as e:
-            self.exchanges.append(Exchange(method, url, dict(headers or {}), body, None, {}, None,
-                                           (time.perf_counter() - started) * 1000, error=repr(e)))
-            raise TargetError(f"{method} {url}: {e}") from e
-        except BaseException as e:  # interrupted (the run's time budget): the request it hung on is evidence
+        except BaseException as e:
+            # no answer: a transport failure is the target's; an interrupt (the run's time budget) is
+            # not, but the request it hung on is evidence either way
+            transport = isinstance(e, requests.RequestException)
             self.exchanges.append(Exchange(method, url, dict(headers or {}), body, None, {}, None,
                                            (time.perf_counter() - started) * 1000,
-                                           error=f"interrupted: {type(e).__name__}"))
+                                           error=repr(e) if transport else f"interrupted: {type(e).__name__}"))
+            if transport:
+                raise TargetError(f"{method} {url}: {e}") from e
             raise
         ctype = r.headers.get("content-type", "")
         shown: Any = r.content[:2000].decode("utf-8", "replace") if "json" not in ctype else _json(r)
