@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from reports.site import build_site
+from gjj.reports.site import build_site
 
 GOAL_S = 10.0
 
@@ -45,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
             out = Path(tmp) / "docs"
             t0 = time.perf_counter()
             if args.cold:
-                cmd = [sys.executable, "-m", "reports.site", "--out", str(out), "--as-of", args.as_of.isoformat()]
+                cmd = [sys.executable, "-m", "gjj", "docs", "--out", str(out), "--as-of", args.as_of.isoformat()]
                 cmd += ["--verdicts", str(args.verdicts)] if args.verdicts else []
                 cmd += ["--screenshots", str(args.screenshots)] if args.screenshots else []
                 subprocess.run(cmd, cwd=ROOT, check=True, capture_output=True)

@@ -60,7 +60,7 @@ PIN = "123456"
 
 def http_app():
     """uvicorn --factory entry point: the test-control app on the benchmark database."""
-    from simulator.app import create_app
+    from gjj.simulator.app import create_app
     return create_app(db=os.environ["BENCH_SIM_DB"], test_control=True)
 
 
@@ -148,11 +148,11 @@ def _say(msg: str) -> None:
 def bench_seed(svc, args) -> tuple[dict, list[tuple[str, str]]]:
     from itertools import islice
 
-    from fixtures.generators import Generator
-    from simulator.control.models import UnitWorld
-    from simulator.control.world import complete_unit
-    from simulator.domain.months import Month
-    from simulator.service.seeding import EmployeeSpec, UnitSpec
+    from gjj.fixtures.generators import Generator
+    from gjj.simulator.control.models import UnitWorld
+    from gjj.simulator.control.world import complete_unit
+    from gjj.simulator.domain.months import Month
+    from gjj.simulator.service.seeding import EmployeeSpec, UnitSpec
 
     today = svc.centre.clock.today()
     first = Month.of(today).plus(-12)          # the /_sim/seed default first month
@@ -298,8 +298,8 @@ def _uvicorn_version() -> str:
 
 # --- 3. nightly update ------------------------------------------------------------------------
 def bench_nightly(svc, units, args) -> dict:
-    from simulator.domain.model import BusinessType
-    from simulator.domain.months import Month
+    from gjj.simulator.domain.model import BusinessType
+    from gjj.simulator.domain.months import Month
 
     centre = svc.centre
     rng = random.Random(args.seed + 3)
@@ -404,7 +404,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.units < 1 or args.employees < 1 or args.batch < 1:
         p.error("--units, --employees and --batch must be >= 1")
 
-    from simulator.app import create_app
+    from gjj.simulator.app import create_app
 
     machine = _machine()
     _say(f"machine: {machine['cores']} cores, {machine['cpu'] or '?'}, "

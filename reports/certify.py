@@ -36,7 +36,7 @@ STOP_GRACE_S = 10.0  # after SIGINT at the end of the time budget: for the inter
 
 
 def _now() -> str:
-    from simulator.clock import SystemClock  # the one wall-clock reader: when the harness ran
+    from gjj.simulator.clock import SystemClock  # the one wall-clock reader: when the harness ran
     return SystemClock().now().isoformat()
 
 
@@ -106,9 +106,12 @@ def build_parser(p: argparse.ArgumentParser | None = None) -> argparse.ArgumentP
     return p
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    return certify(args)
+def register(sub) -> None:
+    p = sub.add_parser("certify", help="逐条认证门户（默认：内置参考实现）/ certify a portal clause by clause",
+                       description="逐条认证门户（默认：内置参考实现）/ certify a portal clause by clause "
+                                   "(default: the embedded reference centre)")
+    build_parser(p)
+    p.set_defaults(run=certify)
 
 
 def certify(args: argparse.Namespace) -> int:
@@ -139,7 +142,7 @@ def certify(args: argparse.Namespace) -> int:
             if args.control_token_env and config.control_token() is None:
                 raise cfg.ConfigError(f"--control-token-env: 环境变量 {args.control_token_env} 未设置 / not set")
         else:
-            from steps.target import EmbeddedCentre
+            from gjj.steps.target import EmbeddedCentre
             embedded = EmbeddedCentre()
             base = embedded.start()
             config = cfg.from_url(base)
@@ -219,7 +222,9 @@ def _explain(pf: pre.Preflight, config: cfg.TargetConfig, mode: str) -> None:
 
 
 def _pytest(args, config: cfg.TargetConfig, pf: pre.Preflight, out: Path) -> str | None:
-    cmd = [sys.executable, "-m", "pytest", "steps", "-p", "reports.collect", "--gjj-record", str(out),
+    # the installed steps package by path, run from the report folder: never from the package's parent, where
+    # `python -m` would put gjj's own folders on sys.path under names other distributions use (fixtures, …)
+    cmd = [sys.executable, "-m", "pytest", str(ROOT / "steps"), "-p", "gjj.reports.collect", "--gjj-record", str(out),
            "-p", "no:cacheprovider", "-q", "--tb=no", "-o", "addopts=", "--driver", args.mode,
            "--target", config.target.base_url, "--request-timeout", str(config.target.request_timeout_s)]
     if pf.control:
@@ -252,7 +257,7 @@ def _pytest(args, config: cfg.TargetConfig, pf: pre.Preflight, out: Path) -> str
     log = out / "run.log"
     with log.open("w", encoding="utf-8") as f:
         # a session of its own: when the budget is spent, the browser it started goes with it
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=f, stderr=subprocess.STDOUT, text=True,
+        proc = subprocess.Popen(cmd, cwd=out, env=env, stdout=f, stderr=subprocess.STDOUT, text=True,
                                 start_new_session=True)
         try:
             proc.wait(timeout=budget)
@@ -331,6 +336,3 @@ def _print_summary(doc: VerdictsDoc, out: Path) -> None:
     print(f"报告 / report: {out / 'index.html'}  (verdicts.json, junit.xml, cucumber.json, manifest.sha256)")
     print(f"退出码 / exit code {doc.exit_code}")
 
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -222,13 +222,18 @@ def compare(old: dict | VerdictsDoc, new: dict | VerdictsDoc) -> Comparison:
     return cmp
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = sys.argv[1:] if argv is None else list(argv)
-    if len(args) != 2 or any(a in ("-h", "--help") for a in args):
-        print("用法（usage）：python -m reports.compare 旧的verdicts.json 新的verdicts.json", file=sys.stderr)
-        return 2
+def register(sub) -> None:
+    p = sub.add_parser("compare", help="比较两次认证的结论 / compare two certification runs",
+                       description="比较两次认证的结论 / compare two runs' verdicts.json: exit 0 unchanged, "
+                                   "1 changed, 2 cannot compare")
+    p.add_argument("old", metavar="OLD_VERDICTS_JSON", help="以前的 verdicts.json / the earlier run")
+    p.add_argument("new", metavar="NEW_VERDICTS_JSON", help="新的 verdicts.json / the later run")
+    p.set_defaults(run=run)
+
+
+def run(args) -> int:
     try:
-        old, new = load_doc(args[0]), load_doc(args[1])
+        old, new = load_doc(args.old), load_doc(args.new)
     except DocError as e:
         print(f"无法比较（cannot compare）：{e}", file=sys.stderr)
         return 2
@@ -236,6 +241,3 @@ def main(argv: list[str] | None = None) -> int:
     sys.stdout.write(result.render())
     return 1 if result.changed else 0
 
-
-if __name__ == "__main__":
-    sys.exit(main())

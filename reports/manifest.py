@@ -91,20 +91,20 @@ def verify_manifest(out_dir: Path) -> list[str]:
     return problems
 
 
-def main(argv: list[str] | None = None) -> int:
-    """python -m reports.manifest DIR: 0 when the report is as written, 1 when it was changed."""
-    import sys
-    args = sys.argv[1:] if argv is None else argv
-    if len(args) != 1:
-        print("用法 / usage: python -m reports.manifest REPORT_DIR", file=sys.stderr)
-        return 2
-    problems = verify_manifest(Path(args[0]))
+def register(sub) -> None:
+    p = sub.add_parser("manifest", help="检查报告是否被改动 / check a report folder against its manifest",
+                       description="检查报告目录是否与 manifest.sha256 一致 / check a report folder against its "
+                                   "manifest: exit 0 intact, 1 changed")
+    p.add_argument("report_dir", type=Path, metavar="REPORT_DIR", help="gjj certify 的报告目录 / report folder")
+    p.set_defaults(run=run)
+
+
+def run(args) -> int:
+    """gjj manifest DIR: 0 when the report is as written, 1 when it was changed."""
+    problems = verify_manifest(args.report_dir)
     for line in problems:
         print(line)
     if not problems:
         print("报告完整，未被修改 / the report is intact")
     return 1 if problems else 0
 
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -573,7 +573,7 @@ def _pct(d: Decimal) -> str:
 
 def format_value(value: object) -> str:
     """A policy value in words a policy officer reads (the raw value stays visible in the history)."""
-    from simulator.domain.policy import BaseLimits, BusinessHours, NextDayRule, RateRange, Rounding
+    from gjj.simulator.domain.policy import BaseLimits, BusinessHours, NextDayRule, RateRange, Rounding
 
     if isinstance(value, BusinessHours):
         return f"工作日 {_hhmm(value.start)} 至 {_hhmm(value.end)}（含 {_hhmm(value.start)}，不含 {_hhmm(value.end)}）"
@@ -894,12 +894,12 @@ def build_site(out: Path, verdicts: Path | None = None, as_of: date | None = Non
     to today in Asia/Shanghai. ``guide_dir`` (the guide, ``clauses.md``, ``not_verifiable.toml``,
     ``readings.toml``) defaults to ``fixtures/guide``.
     """
-    from simulator.policy.loader import load_policy
-    from steps.spec_coverage import load_reasons
-    from steps.spec_lint import load_catalogue
+    from gjj.simulator.policy.loader import load_policy
+    from gjj.steps.spec_coverage import load_reasons
+    from gjj.steps.spec_lint import load_catalogue
 
     if as_of is None:
-        from simulator.clock import SystemClock  # the one wall-clock reader
+        from gjj.simulator.clock import SystemClock  # the one wall-clock reader
         as_of = SystemClock().today()
     if review_months is not None and review_months < 1:
         raise SiteError(f"复核周期须为正整数（review months must be positive）: {review_months}")
@@ -976,9 +976,9 @@ def _date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"日期格式应为 YYYY-MM-DD（expected YYYY-MM-DD）: {text!r}") from None
 
 
-def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
-        prog="gjj docs",
+def register(sub) -> None:
+    p = sub.add_parser(
+        "docs", help="生成给政策人员看的文档网站 / build the documentation site for policy staff",
         description="生成给政策人员看的中文文档网站（静态 HTML，可直接从磁盘打开、A4 打印）"
                     " / build the living documentation site for policy staff")
     p.add_argument("--out", type=Path, default=DEFAULT_OUT, help="输出目录（output folder），默认 out/docs")
@@ -988,13 +988,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--review-months", type=int, help="统一的复核周期（月），代替各参数自己的 review_every_months")
     p.add_argument("--policy-dir", type=Path, help="政策数据目录（policy data folder），默认 fixtures/policy")
     p.add_argument("--features-dir", type=Path, help="功能文件目录（features folder），默认 features/")
-    return p
+    p.set_defaults(run=run)
 
 
-def main(argv: list[str] | None = None) -> int:
-    from simulator.policy.loader import PolicyDataError
+def run(args: argparse.Namespace) -> int:
+    from gjj.simulator.policy.loader import PolicyDataError
 
-    args = build_parser().parse_args(argv)
     try:
         index = build_site(args.out, verdicts=args.verdicts, as_of=args.as_of, screenshots=args.screenshots,
                            review_months=args.review_months, policy_dir=args.policy_dir,
@@ -1005,6 +1004,3 @@ def main(argv: list[str] | None = None) -> int:
     print(f"文档已生成 / site written: {index}")
     return 0
 
-
-if __name__ == "__main__":
-    sys.exit(main())

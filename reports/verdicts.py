@@ -35,7 +35,7 @@ REASONS = {
 
 
 def _catalogue():
-    from steps.spec_lint import load_catalogue
+    from gjj.steps.spec_lint import load_catalogue
     return load_catalogue(CATALOGUE)
 
 

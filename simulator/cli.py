@@ -1,8 +1,10 @@
-"""`gjj`: the project's command line.
+"""The reference centre's subcommands of `gjj` (registered into gjj/cli.py's tree):
 
-  gjj demo      serve a seeded demo centre (test control on) and print the URLs to open
   gjj serve     serve the reference centre (the embedded default target)
+  gjj demo      serve a seeded demo centre (test control on) and print the URLs to open
   gjj seed      bulk-seed a centre database with realistic Changzhou data
+
+The simulator knows nothing of the harness that tests it: this module imports only the simulator.
 """
 from __future__ import annotations
 
@@ -156,7 +158,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_seed(args: argparse.Namespace) -> int:
     import time
 
-    from fixtures.generators import Generator
+    from gjj.fixtures.generators import Generator
 
     from .app import create_app
     from .control.models import UnitWorld
@@ -194,11 +196,9 @@ def _add_tls_options(p: argparse.ArgumentParser) -> None:
                    help="CA 与证书目录（已有 CA 则沿用）；默认数据库旁的 .gjj-tls/，:memory: 用临时目录")
 
 
-def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="gjj", description="住房公积金网上服务厅一致性测试工具 / provident fund portal conformance harness")
-    sub = p.add_subparsers(dest="command", required=True)
-
-    s = sub.add_parser("serve", help="启动模拟中心 / serve the reference centre")
+def register(sub) -> None:
+    s = sub.add_parser("serve", help="启动参考实现（模拟中心）/ serve the reference centre",
+                       description="启动参考实现（模拟中心）/ serve the reference centre")
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=8000, help="0 = 任选空闲端口")
     s.add_argument("--db", default="gjj.db", help="SQLite 文件，或 :memory:")
@@ -207,18 +207,20 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("--now", default=None, help="启动时的虚拟时间（需 --test-control）")
     s.add_argument("--log-level", default="warning")
     _add_tls_options(s)
-    s.set_defaults(func=cmd_serve)
+    s.set_defaults(run=cmd_serve)
 
-    d = sub.add_parser("demo", help="启动带演示数据的模拟中心 / serve a seeded demo centre")
+    d = sub.add_parser("demo", help="启动带演示数据的模拟中心 / serve a seeded demo centre",
+                       description="启动带演示数据的模拟中心 / serve a seeded demo centre")
     d.add_argument("--host", default="127.0.0.1")
     d.add_argument("--port", type=int, default=0)
     d.add_argument("--db", default=":memory:")
     d.add_argument("--now", default="2025-03-05T10:00:00+08:00")
     d.add_argument("--log-level", default="warning")
     _add_tls_options(d)
-    d.set_defaults(func=cmd_demo)
+    d.set_defaults(run=cmd_demo)
 
-    e = sub.add_parser("seed", help="批量生成数据 / bulk-seed a centre database")
+    e = sub.add_parser("seed", help="批量生成模拟数据 / bulk-seed a centre database",
+                       description="批量生成模拟数据 / bulk-seed a centre database")
     e.add_argument("--db", type=Path, required=True)
     e.add_argument("--units", type=int, default=10)
     e.add_argument("--employees", type=int, default=100, help="每个单位的职工人数")
@@ -226,11 +228,4 @@ def main(argv: list[str] | None = None) -> int:
     e.add_argument("--first-month", default="2024-01")
     e.add_argument("--remitted-through", default="2025-02")
     e.add_argument("--no-events", action="store_true", help="不写入“种子数据”事件（更快）")
-    e.set_defaults(func=cmd_seed)
-
-    args = p.parse_args(argv)
-    return args.func(args)
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+    e.set_defaults(run=cmd_seed)

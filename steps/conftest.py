@@ -22,12 +22,12 @@ from pathlib import Path
 
 import pytest
 
-from .drivers.api import ApiControl, ApiPortal, Http, dumps
-from .browser_fixtures import browser, browser_context, playwright_instance  # noqa: F401  (fixtures)
-from .dsl.operator import Operator
-from .dsl.visitor import Visitor
-from .dsl.world import World
-from .target import EmbeddedCentre, Target
+from gjj.steps.drivers.api import ApiControl, ApiPortal, Http, dumps
+from gjj.steps.browser_fixtures import browser, browser_context, playwright_instance  # noqa: F401  (fixtures)
+from gjj.steps.dsl.operator import Operator
+from gjj.steps.dsl.visitor import Visitor
+from gjj.steps.dsl.world import World
+from gjj.steps.target import EmbeddedCentre, Target
 
 FEATURES = Path(__file__).resolve().parents[1] / "features"
 DEFAULT_START = "2025-03-05T10:00:00+08:00"  # a Wednesday morning: an ordinary working day
@@ -222,7 +222,7 @@ def _capabilities(config) -> frozenset[str] | None:
 
 
 def _plugin(spec: str):
-    from .drivers.plugins import load_driver_plugin
+    from gjj.steps.drivers.plugins import load_driver_plugin
     try:
         return load_driver_plugin(spec)
     except (ImportError, AttributeError, LookupError) as e:
@@ -247,7 +247,7 @@ def driver_kind(request) -> str:
 
 @pytest.fixture
 def client_env():
-    from .drivers.browser import ClientEnv
+    from gjj.steps.drivers.browser import ClientEnv
     return ClientEnv()
 
 
@@ -255,8 +255,8 @@ def client_env():
 def operator(request, target, world, http_log, driver_kind) -> Operator:
     verify = request.config.stash[VERIFY]
     if driver_kind == "web":
-        from .drivers.browser import BrowserPortal
-        from .drivers.browser.locators import Locators
+        from gjj.steps.drivers.browser import BrowserPortal
+        from gjj.steps.drivers.browser.locators import Locators
         context = request.getfixturevalue("browser_context")
         env = request.getfixturevalue("client_env")
         locators = Locators.load(request.config.getoption("--locators"))

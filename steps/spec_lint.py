@@ -2,7 +2,7 @@
 
 Usage as a library::
 
-    from steps.spec_lint import lint_paths
+    from gjj.steps.spec_lint import lint_paths
     for p in lint_paths(["features"]):
         print(p)            # features/x.feature:12: L002 …中文…（English）
 

@@ -23,7 +23,7 @@ class EmbeddedCentre:
     def __init__(self, policy_dir: Path | None = None) -> None:
         import uvicorn
 
-        from simulator.app import (
+        from gjj.simulator.app import (
             create_app,  # the only import of the simulator from steps/
         )
         self.app = create_app(":memory:", test_control=True, policy_dir=policy_dir)

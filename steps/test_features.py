@@ -1,7 +1,10 @@
-"""Binds every feature file under features/ to the step definitions."""
+"""Binds every feature file of the specification (the package gjj.features) to the step definitions."""
+from importlib.resources import files
+from pathlib import Path
+
 from pytest_bdd import scenarios
 
-from .steps_common import *  # noqa: F401,F403  (step definitions are fixtures pytest-bdd must see)
-from .steps_web import *  # noqa: F401,F403
+from gjj.steps.steps_common import *  # noqa: F401,F403  (step definitions are fixtures pytest-bdd must see)
+from gjj.steps.steps_web import *  # noqa: F401,F403
 
-scenarios("../features")
+scenarios(str(Path(str(files("gjj.features")))))

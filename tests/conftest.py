@@ -10,7 +10,7 @@ warnings.filterwarnings("ignore", message=".*httpx.*", category=DeprecationWarni
 
 from fastapi.testclient import TestClient  # noqa: E402
 
-from simulator.app import create_app  # noqa: E402
+from gjj.simulator.app import create_app  # noqa: E402
 
 WEDNESDAY_10 = "2025-03-05T10:00:00+08:00"
 

@@ -10,7 +10,7 @@ import struct
 import zlib
 from pathlib import Path
 
-from reports.model import ClauseVerdict, Evidence, Failure, Scenario, Step, Summary, VerdictsDoc
+from gjj.reports.model import ClauseVerdict, Evidence, Failure, Scenario, Step, Summary, VerdictsDoc
 
 # What a hostile or broken portal might put in its page; it must reach a report only as text.
 PAYLOAD = '<script>alert("公积金 & \'x\'")</script>'

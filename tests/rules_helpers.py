@@ -11,8 +11,8 @@ from typing import Callable, Iterable
 
 import pytest
 
-from simulator.domain.messages import DomainError
-from simulator.domain.model import (
+from gjj.simulator.domain.messages import DomainError
+from gjj.simulator.domain.model import (
     Account,
     AccountState,
     OpeningStage,
@@ -23,10 +23,10 @@ from simulator.domain.model import (
     Unit,
     UnitMonths,
 )
-from simulator.domain.months import Month
-from simulator.domain.policy import PolicySnapshot, WorkCalendar
-from simulator.domain.rules.hours import SHANGHAI
-from simulator.policy import load_calendar, load_policy
+from gjj.simulator.domain.months import Month
+from gjj.simulator.domain.policy import PolicySnapshot, WorkCalendar
+from gjj.simulator.domain.rules.hours import SHANGHAI
+from gjj.simulator.policy import load_calendar, load_policy
 
 D = Decimal
 UNIT_NO = "100000001"     # the unit under test

@@ -21,7 +21,7 @@ TIMEOUT = 30  # seconds: for each line awaited, for the app to answer, for the p
 def gjj_command() -> list[str]:
     """The installed `gjj` console script, or the module when run from a bare checkout."""
     exe = Path(sys.executable).with_name("gjj")
-    return [str(exe)] if exe.exists() else [sys.executable, "-m", "reports.cli"]
+    return [str(exe)] if exe.exists() else [sys.executable, "-m", "gjj"]
 
 
 class ServedProcess:

@@ -1,7 +1,7 @@
 """Establish, transfer and the new-hire paths (3.9), receipts (3.2.1–3.2.3, 3.8), base adjustment."""
 from conftest import code
 
-from fixtures.generators import Generator
+from gjj.fixtures.generators import Generator
 
 GEN = Generator(77)
 

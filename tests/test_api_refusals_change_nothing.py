@@ -7,7 +7,7 @@ import re
 import pytest
 from conftest import code
 
-from fixtures.generators import Generator
+from gjj.fixtures.generators import Generator
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 

@@ -39,7 +39,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from simulator.app import create_app
+from gjj.simulator.app import create_app
 
 WEDNESDAY_10 = "2025-03-05T10:00:00+08:00"
 SEED = 20250305

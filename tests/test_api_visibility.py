@@ -19,7 +19,7 @@ def test_roster_shows_a_seal_only_after_the_nightly_update(sim, client):
 
 
 def test_a_new_account_appears_on_the_roster_the_next_day(sim, client):
-    from fixtures.generators import Generator
+    from gjj.fixtures.generators import Generator
     u = sim.unit()
     h = sim.login(u)
     r = sim.submit(h, "establish", name="王五", id_number=Generator(5).id_number(), base="5000")

@@ -53,9 +53,9 @@ warnings.filterwarnings("ignore", message=".*httpx.*", category=DeprecationWarni
 
 from fastapi.testclient import TestClient
 
-from fixtures.generators import Generator
-from simulator.app import create_app
-from simulator.web.render import WebRoute
+from gjj.fixtures.generators import Generator
+from gjj.simulator.app import create_app
+from gjj.simulator.web.render import WebRoute
 
 ROOT = Path(__file__).resolve().parents[1]
 WEDNESDAY_10 = "2025-03-05T10:00:00+08:00"

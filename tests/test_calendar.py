@@ -7,8 +7,8 @@ from pathlib import Path
 import chinese_calendar
 import pytest
 
-from simulator.domain.policy import CalendarNotCovered, PolicyError, WorkCalendar
-from simulator.policy import PolicyDataError, load_calendar
+from gjj.simulator.domain.policy import CalendarNotCovered, PolicyError, WorkCalendar
+from gjj.simulator.policy import PolicyDataError, load_calendar
 
 
 @pytest.fixture(scope="module")

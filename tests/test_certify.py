@@ -21,8 +21,8 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from reports.manifest import verify_manifest  # noqa: E402
-from reports.model import VerdictsDoc  # noqa: E402
+from gjj.reports.manifest import verify_manifest  # noqa: E402
+from gjj.reports.model import VerdictsDoc  # noqa: E402
 from tests.served import ServedProcess, gjj_command  # noqa: E402
 
 REPORT_FILES = ("verdicts.json", "index.html", "junit.xml", "cucumber.json", "manifest.sha256")
@@ -83,7 +83,7 @@ def test_the_html_report_shows_every_clause_with_its_verdict_in_chromium(default
     _, out, _ = default_run
     from playwright.sync_api import sync_playwright
 
-    from steps.drivers.browser import launch_browser
+    from gjj.steps.drivers.browser import launch_browser
     doc = load(out)
     with sync_playwright() as pw:
         browser = launch_browser(pw)

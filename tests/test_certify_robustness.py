@@ -40,11 +40,11 @@ from misbehaving import (
     write_config,
 )
 
-from reports.certify import main
-from reports.manifest import verify_manifest
-from reports.model import ClauseVerdict, Scenario, VerdictsDoc
-from steps.drivers.api import ApiControl, ApiPortal, Http
-from steps.drivers.base import Refusal, TargetError
+from gjj.cli import main as gjj_main
+from gjj.reports.manifest import verify_manifest
+from gjj.reports.model import ClauseVerdict, Scenario, VerdictsDoc
+from gjj.steps.drivers.api import ApiControl, ApiPortal, Http
+from gjj.steps.drivers.base import Refusal, TargetError
 
 REPORT_FILES = ("verdicts.json", "index.html", "junit.xml", "cucumber.json", "manifest.sha256")
 
@@ -93,7 +93,7 @@ def certify(out: Path, *args: str) -> Run:
     so, se = io.StringIO(), io.StringIO()
     started = time.monotonic()
     with redirect_stdout(so), redirect_stderr(se):
-        code = main(["--mode", "api", "--out", str(out), *args])
+        code = gjj_main(["certify", "--mode", "api", "--out", str(out), *args])
     return Run(code, out, time.monotonic() - started, so.getvalue(), se.getvalue())
 
 
@@ -167,7 +167,7 @@ def assert_bad_exchange_in_evidence(run: Run, method: str, path: str, check: Cal
 def centre():
     """The embedded reference centre (test control at /_sim/), shared by the module's runs: every
     scenario and the pre-flight reset it first."""
-    from steps.target import EmbeddedCentre
+    from gjj.steps.target import EmbeddedCentre
     c = EmbeddedCentre()
     url = c.start()
     yield url

@@ -5,9 +5,9 @@ import pkgutil
 import re
 from pathlib import Path
 
-import simulator
-from simulator.domain import messages as M
-from simulator.domain.clauses import REGISTRY
+import gjj.simulator
+from gjj.simulator.domain import messages as M
+from gjj.simulator.domain.clauses import REGISTRY
 
 ROOT = Path(__file__).resolve().parents[1]
 CLAUSES = ROOT / "fixtures" / "guide" / "clauses.md"
@@ -25,9 +25,9 @@ def clause_table() -> dict[str, str]:
 
 
 def import_all_rules():
-    import simulator.domain.rules as rules
+    import gjj.simulator.domain.rules as rules
     for mod in pkgutil.iter_modules(rules.__path__):
-        importlib.import_module(f"simulator.domain.rules.{mod.name}")
+        importlib.import_module(f"gjj.simulator.domain.rules.{mod.name}")
 
 
 def test_the_clause_catalogue_is_in_the_project():
@@ -51,9 +51,9 @@ def test_every_cited_clause_exists():
 
 def test_every_public_rule_function_names_its_clause():
     import_all_rules()
-    import simulator.domain.rules as rules
+    import gjj.simulator.domain.rules as rules
     for mod in pkgutil.iter_modules(rules.__path__):
-        module = importlib.import_module(f"simulator.domain.rules.{mod.name}")
+        module = importlib.import_module(f"gjj.simulator.domain.rules.{mod.name}")
         for name, obj in vars(module).items():
             if callable(obj) and getattr(obj, "__module__", "") == module.__name__ and \
                     name.startswith(("check_", "require_")):
@@ -83,42 +83,44 @@ def _imports(path: Path) -> set[str]:
             base = node.module or ""
             if node.level:  # resolve relative imports against the file's package
                 pkg = path.relative_to(ROOT).with_suffix("").parts[:-node.level]
-                base = ".".join(pkg) + ("." + base if base else "")
+                base = ".".join(("gjj", *pkg)) + ("." + base if base else "")
             names.add(base)
     return names
 
 
 def _files(package: str):
-    return sorted((ROOT / package.replace(".", "/")).rglob("*.py"))
+    files = sorted((ROOT / package.removeprefix("gjj.").replace(".", "/")).rglob("*.py"))
+    assert files, package  # a wrong path would make every check below pass on nothing
+    return files
 
 
 def test_the_domain_imports_no_framework_no_database_and_no_outer_layer():
     forbidden = ("fastapi", "starlette", "pydantic", "sqlite3", "uvicorn", "reportlab", "requests",
-                 "simulator.service", "simulator.store", "simulator.api", "simulator.control", "fixtures")
-    for f in _files("simulator.domain"):
+                 "gjj.simulator.service", "gjj.simulator.store", "gjj.simulator.api", "gjj.simulator.control", "gjj.fixtures")
+    for f in _files("gjj.simulator.domain"):
         for name in _imports(f):
             assert not name.startswith(forbidden), f"{f.relative_to(ROOT)} imports {name}"
 
 
 def test_services_do_not_import_the_protocol_layers():
-    for f in _files("simulator.service") + _files("simulator.store"):
+    for f in _files("gjj.simulator.service") + _files("gjj.simulator.store"):
         for name in _imports(f):
-            assert not name.startswith(("simulator.api", "simulator.control", "fastapi", "starlette",
-                                        "fixtures")), f"{f.relative_to(ROOT)} imports {name}"
+            assert not name.startswith(("gjj.simulator.api", "gjj.simulator.control", "fastapi", "starlette",
+                                        "gjj.fixtures")), f"{f.relative_to(ROOT)} imports {name}"
 
 
 def test_fixtures_do_not_import_the_system_under_test():
-    for f in _files("fixtures"):
+    for f in _files("gjj.fixtures"):
         for name in _imports(f):
-            assert not name.startswith(("simulator", "steps")), f"{f.relative_to(ROOT)} imports {name}"
+            assert not name.startswith(("gjj.simulator", "gjj.steps")), f"{f.relative_to(ROOT)} imports {name}"
 
 
 def test_only_the_clock_module_reads_the_wall_clock():
     pattern = re.compile(r"\b(datetime\.now|datetime\.utcnow|date\.today|time\.time|time\.localtime)\(")
-    offenders = [f.relative_to(ROOT) for f in _files("simulator")
+    offenders = [f.relative_to(ROOT) for f in _files("gjj.simulator")
                  if f.name != "clock.py" and pattern.search(f.read_text(encoding="utf-8"))]
     assert not offenders, offenders
-    assert simulator.__version__
+    assert gjj.simulator.__version__
 
 
 def test_the_api_answers_on_the_event_loop_except_the_pdf_slip():
@@ -128,7 +130,7 @@ def test_the_api_answers_on_the_event_loop_except_the_pdf_slip():
 
     from fastapi.routing import APIRoute
 
-    from simulator.api.routes import router
+    from gjj.simulator.api.routes import router
 
     def calls(dependant):
         yield dependant.call

@@ -60,7 +60,7 @@ def test_seeding_the_same_world_after_a_reset_gives_the_same_data(client):
 
 
 def test_certificate_application_records_the_follow_up_deadline(client):
-    from fixtures.generators import Generator
+    from gjj.fixtures.generators import Generator
     r = client.post("/_sim/certificate-applications", json={"unit_name": "常州市某某公司", "uscc": Generator(1).uscc()})
     assert r.json()["followup_deadline"] == "2025-03-19"  # 两周内回访 (1.1.1)
 
@@ -105,7 +105,7 @@ def test_internal_employee_state_uses_months_and_money_like_the_api(client, sim)
 
 
 def test_seeded_values_are_stored_normalised(client):
-    from fixtures.generators import Generator
+    from gjj.fixtures.generators import Generator
     gen = Generator(11)
     code_ = gen.uscc().lower()
     idn = gen.id_number()

@@ -34,7 +34,7 @@ from pathlib import Path
 import requests
 from test_submission_safety import consistency_problems
 
-from fixtures.generators import Generator
+from gjj.fixtures.generators import Generator
 from tests.served import ServedProcess, gjj_command
 
 WEDNESDAY_10 = "2025-03-05T10:00:00+08:00"

@@ -20,9 +20,9 @@ from pytest_bdd.parser import FeatureParser
 from policy_edits import SOURCE, policy_with_longer_hours
 from reports_sample import PAYLOAD, sample_doc, tiny_png, write_evidence
 
-from reports import cli
-from reports.site import GLOSSARY, SiteError, build_site, guide_passages, is_stale, main
-from steps.spec_lint import load_catalogue
+from gjj import cli
+from gjj.reports.site import GLOSSARY, SiteError, build_site, guide_passages, is_stale
+from gjj.steps.spec_lint import load_catalogue
 
 ROOT = Path(__file__).resolve().parents[1]
 FEATURES = ROOT / "features"
@@ -484,12 +484,12 @@ def test_the_command_builds_and_reports(tmp_path, capsys):
     out = tmp_path / "docs"
     assert cli.main(["docs", "--out", str(out), "--as-of", "2026-06-30", "--review-months", "6"]) == 0
     assert (out / "index.html").is_file() and "site written" in capsys.readouterr().out
-    assert main(["--out", str(out), "--verdicts", str(tmp_path / "missing.json"), "--as-of", "2026-06-30"]) == 2
+    assert cli.main(["docs", "--out", str(out), "--verdicts", str(tmp_path / "missing.json"), "--as-of", "2026-06-30"]) == 2
     with pytest.raises(SystemExit):
-        main(["--as-of", "30.06.2026"])
+        cli.main(["docs", "--as-of", "30.06.2026"])
     # a rebuild clears what the earlier build left (pages of clauses or features that no longer exist)
     (out / "feature-gone.html").write_text("old", encoding="utf-8")
-    assert main(["--out", str(out), "--as-of", "2026-06-30"]) == 0
+    assert cli.main(["docs", "--out", str(out), "--as-of", "2026-06-30"]) == 0
     assert not (out / "feature-gone.html").exists()
 
 

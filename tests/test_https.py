@@ -16,7 +16,7 @@ import requests
 import urllib3
 from cryptography import x509
 
-from simulator import tls
+from gjj.simulator import tls
 from tests.served import ServedProcess, gjj_command
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -144,7 +144,7 @@ def test_the_browser_ignores_certificate_errors_with_insecure(centre, tmp_path):
 
 
 def test_browser_trust_pins_the_verified_server_key_and_the_cas(centre):
-    from steps.drivers.browser import trust
+    from gjj.steps.drivers.browser import trust
     args = trust.chromium_args(centre.url, centre.ca)
     assert len(args) == 1 and args[0].startswith("--ignore-certificate-errors-spki-list=")
     pins = args[0].split("=", 1)[1].split(",")
@@ -156,7 +156,7 @@ def test_browser_trust_pins_the_verified_server_key_and_the_cas(centre):
 
 
 def test_browser_trust_refuses_a_bundle_that_does_not_verify_the_target(centre, tmp_path):
-    from steps.drivers.browser import trust
+    from gjj.steps.drivers.browser import trust
     other = tls.prepare(tmp_path / "other")  # a different CA: the browser must not be told to trust the target
     with pytest.raises(trust.TrustError, match="does not verify"):
         trust.chromium_args(centre.url, other.ca_cert)

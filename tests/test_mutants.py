@@ -17,7 +17,7 @@ if str(ROOT) not in sys.path:  # `pytest` (not `python -m pytest`) does not put 
 
 from tests.mutants import runner
 from tests.mutants.patching import Patcher, VariantPatchError
-from steps.spec_lint import load_catalogue
+from gjj.steps.spec_lint import load_catalogue
 from tests.mutants.variants import BAD, CATALOGUE, GAPS, SURVIVORS, for_mode
 
 CLAUSES_MD = ROOT / "fixtures" / "guide" / "clauses.md"
@@ -79,7 +79,7 @@ def test_publishing_sooner_than_the_next_working_day_must_survive():
 
 # --- every variant patches something real, and that changes behaviour -----------------------------
 def test_patcher_refuses_to_patch_nothing():
-    from simulator.domain.rules import seal
+    from gjj.simulator.domain.rules import seal
     p = Patcher()
     try:
         with pytest.raises(VariantPatchError, match="does not exist"):

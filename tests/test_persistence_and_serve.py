@@ -9,7 +9,7 @@ from pathlib import Path
 import requests
 from fastapi.testclient import TestClient
 
-from simulator.app import create_app
+from gjj.simulator.app import create_app
 
 warnings.filterwarnings("ignore", category=DeprecationWarning)
 
@@ -51,7 +51,7 @@ def test_restart_on_the_same_database_keeps_every_accepted_submission_and_the_cl
 
 def test_gjj_serve_with_test_control_answers_openapi_with_every_business(tmp_path):
     exe = Path(sys.executable).with_name("gjj")
-    cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "simulator.cli"]
+    cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "gjj"]
     proc = subprocess.Popen(cmd + ["serve", "--port", "0", "--db", str(tmp_path / "s.db"), "--test-control"],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                             env={**os.environ, "PYTHONUNBUFFERED": "1"})
@@ -92,7 +92,7 @@ def test_with_a_control_token_the_interface_needs_it():
 
 def test_the_readme_main_job_serves_a_seeded_demo_centre_and_prints_where_to_log_in():
     exe = Path(sys.executable).with_name("gjj")
-    cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "simulator.cli"]
+    cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "gjj"]
     proc = subprocess.Popen(cmd + ["demo", "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
     try:

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from simulator.domain import policy as policy_module
-from simulator.domain.policy import (
+from gjj.simulator.domain import policy as policy_module
+from gjj.simulator.domain.policy import (
     PARAMETERS,
     BaseLimits,
     BusinessHours,
@@ -21,8 +21,8 @@ from simulator.domain.policy import (
     RateRange,
     Rounding,
 )
-from simulator.policy import PolicyDataError, load_policy
-from simulator.policy.loader import DEFAULT_POLICY_DIR
+from gjj.simulator.policy import PolicyDataError, load_policy
+from gjj.simulator.policy.loader import DEFAULT_POLICY_DIR
 
 D = Decimal
 

@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from fixtures.policy_values import PolicyNotInForce, in_force  # noqa: E402
+from gjj.fixtures.policy_values import PolicyNotInForce, in_force  # noqa: E402
 from policy_edits import policy_with_longer_hours  # noqa: E402
 
 ENV = {k: v for k, v in os.environ.items() if not k.startswith("GJJ_")} | {"GJJ_DRIVER": "api"}

@@ -21,14 +21,14 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from fixtures.regions import CHANGZHOU, CHANGZHOU_ABOLISHED, OTHER
-from simulator.domain import messages as M
-from simulator.domain import validators as V
-from simulator.domain.messages import DomainError
-from simulator.domain.money import monthly_amount, yuan
-from simulator.domain.months import Month
-from simulator.domain.policy import Rounding
-from simulator.policy import load_policy
+from gjj.fixtures.regions import CHANGZHOU, CHANGZHOU_ABOLISHED, OTHER
+from gjj.simulator.domain import messages as M
+from gjj.simulator.domain import validators as V
+from gjj.simulator.domain.messages import DomainError
+from gjj.simulator.domain.money import monthly_amount, yuan
+from gjj.simulator.domain.months import Month
+from gjj.simulator.domain.policy import Rounding
+from gjj.simulator.policy import load_policy
 
 FAST = settings(derandomize=True, max_examples=150, deadline=None)
 MANY = settings(derandomize=True, max_examples=400, deadline=None)

@@ -14,13 +14,13 @@ from urllib.parse import quote, unquote
 import pytest
 from reports_sample import HTML_SNAPSHOT, PAYLOAD, SCREENSHOT, TARGET_URL, TRACE, sample_doc, write_evidence
 
-from reports.compare import OUTCOME_LABELS, VERDICT_LABELS, DocError, compare
-from reports.compare import main as compare_main
-from reports.cucumber import write_cucumber
-from reports.html import render_html, write_html
-from reports.junit import write_junit
-from reports.manifest import MANIFEST, verify_manifest, write_manifest
-from reports.model import LEGEND, SCHEMA
+from gjj.cli import main as gjj_main
+from gjj.reports.compare import OUTCOME_LABELS, VERDICT_LABELS, DocError, compare
+from gjj.reports.cucumber import write_cucumber
+from gjj.reports.html import render_html, write_html
+from gjj.reports.junit import write_junit
+from gjj.reports.manifest import MANIFEST, verify_manifest, write_manifest
+from gjj.reports.model import LEGEND, SCHEMA
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 URL_ATTRS = {"src", "href", "srcset", "action", "formaction", "data", "poster", "background", "xlink:href"}
@@ -445,7 +445,7 @@ def test_identical_runs_compare_unchanged(tmp_path, doc, capsys):
     assert not result.changed and not result.scenario_changes
     assert "条款结论没有变化" in result.render()
     old = _write(tmp_path / "old.json", doc.dump())
-    assert compare_main([old, old]) == 0
+    assert gjj_main(["compare", old, old]) == 0
     assert "no clause verdict changed" in capsys.readouterr().out
 
 
@@ -464,7 +464,7 @@ def test_a_changed_verdict_is_reported_and_exits_1(tmp_path, doc, capsys):
     text = result.render()
     assert re.search(r"3\.3\s+不符合（fail） → 通过（pass）", text)
     assert "HRS-04[row1][api]" in text and "3.5" in text and "1.1.1" in text
-    assert compare_main([_write(tmp_path / "a.json", doc.dump()), _write(tmp_path / "b.json", new)]) == 1
+    assert gjj_main(["compare", _write(tmp_path / "a.json", doc.dump()), _write(tmp_path / "b.json", new)]) == 1
     assert "有条款的结论发生了变化" in capsys.readouterr().out
 
 
@@ -479,14 +479,14 @@ def test_a_scenario_change_alone_does_not_change_the_exit_status(doc):
 def test_unreadable_input_exits_2_naming_the_file(tmp_path, doc, capsys):
     good = _write(tmp_path / "good.json", doc.dump())
     wrong = _write(tmp_path / "wrong-schema.json", {**doc.dump(), "schema": "gjj-verdicts/2"})
-    assert compare_main([good, wrong]) == 2
+    assert gjj_main(["compare", good, wrong]) == 2
     err = capsys.readouterr().err
     assert "wrong-schema.json" in err and "gjj-verdicts/2" in err and SCHEMA in err
     broken = tmp_path / "broken.json"
     broken.write_text("{not json", encoding="utf-8")
-    assert compare_main([str(broken), good]) == 2
+    assert gjj_main(["compare", str(broken), good]) == 2
     assert "broken.json" in capsys.readouterr().err
-    assert compare_main([str(tmp_path / "absent.json"), good]) == 2
+    assert gjj_main(["compare", str(tmp_path / "absent.json"), good]) == 2
     assert "absent.json" in capsys.readouterr().err
     with pytest.raises(DocError, match="gjj-verdicts/2"):
         compare({**doc.dump(), "schema": "gjj-verdicts/2"}, doc)

@@ -17,8 +17,8 @@ from rules_helpers import (
     unit_months,
 )
 
-from simulator.domain.model import AccountState
-from simulator.domain.rules.accounts import (
+from gjj.simulator.domain.model import AccountState
+from gjj.simulator.domain.rules.accounts import (
     check_base,
     check_base_adjustment,
     check_establish,

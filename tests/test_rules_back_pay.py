@@ -15,9 +15,9 @@ from rules_helpers import (
     unit_months,
 )
 
-from simulator.domain.model import AccountState, BackPayCause, Origin
-from simulator.domain.policy import Rounding
-from simulator.domain.rules.back_pay import Window, check_back_pay, windows
+from gjj.simulator.domain.model import AccountState, BackPayCause, Origin
+from gjj.simulator.domain.policy import Rounding
+from gjj.simulator.domain.rules.back_pay import Window, check_back_pay, windows
 
 LATE_ESTABLISH = BackPayCause.LATE_ESTABLISH
 LATE_UNSEAL = BackPayCause.LATE_UNSEAL

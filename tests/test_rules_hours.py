@@ -6,7 +6,7 @@ from datetime import date, datetime, time, timedelta, timezone
 import pytest
 from rules_helpers import calendar, policy, refused, sh
 
-from simulator.domain.rules.hours import (
+from gjj.simulator.domain.rules.hours import (
     SHANGHAI,
     check_business_hours,
     in_business_hours,

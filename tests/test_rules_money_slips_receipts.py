@@ -9,11 +9,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rules_helpers import D, M, policy, refused, unit, unit_months
 
-from simulator.domain.model import BusinessType
-from simulator.domain.money import capitals, monthly_amount
-from simulator.domain.policy import Rounding
-from simulator.domain.rules import receipts
-from simulator.domain.rules.slips import Line, build_slip, check_printable
+from gjj.simulator.domain.model import BusinessType
+from gjj.simulator.domain.money import capitals, monthly_amount
+from gjj.simulator.domain.policy import Rounding
+from gjj.simulator.domain.rules import receipts
+from gjj.simulator.domain.rules.slips import Line, build_slip, check_printable
 
 ROUNDING = policy().rounding
 

@@ -6,10 +6,10 @@ from datetime import date
 import pytest
 from rules_helpers import policy, refused, unit
 
-from simulator.domain.messages import PROMPT_NOT_ENABLED
-from simulator.domain.model import OPENING_ORDER, OpeningStage
-from simulator.domain.rules import auth, opening
-from simulator.domain.rules.opening import (
+from gjj.simulator.domain.messages import PROMPT_NOT_ENABLED
+from gjj.simulator.domain.model import OPENING_ORDER, OpeningStage
+from gjj.simulator.domain.rules import auth, opening
+from gjj.simulator.domain.rules.opening import (
     STEP_NAMES,
     advance,
     first_login_prompt,

@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 from rules_helpers import M, account, refused, seg, unit_months
 
-from simulator.domain.model import AccountState
-from simulator.domain.rules.seal import check_seal
+from gjj.simulator.domain.model import AccountState
+from gjj.simulator.domain.rules.seal import check_seal
 
 # The unit remitted 2024-01..2025-02, every month arrived; the employee contributes from 2024-06.
 UNIT = unit_months("2024-01", "2025-02")

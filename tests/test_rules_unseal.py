@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 from rules_helpers import M, account, refused, seg, unit_months
 
-from simulator.domain.model import AccountState
-from simulator.domain.rules.unseal import (
+from gjj.simulator.domain.model import AccountState
+from gjj.simulator.domain.rules.unseal import (
     REPORTABLE_ERRORS,
     check_unseal,
     correction_notice,
@@ -90,7 +90,7 @@ def test_unseal_window_is_exactly_the_due_month():
 
 
 def test_transferred_in_sealed_account_unseals_at_the_new_units_due_month():
-    from simulator.domain.model import Origin
+    from gjj.simulator.domain.model import Origin
     moved = account([seg("2020-01", "2024-12", unit="999999999")], state=AccountState.SEALED,
                     origin=Origin.TRANSFERRED_IN, joined="2025-03")
     check_unseal(moved, UNIT, M("2025-03"))

@@ -10,11 +10,11 @@ from hypothesis import strategies as st
 from rules_helpers import D, refused
 from stdnum.cn import ric
 
-from fixtures.generators import Generator
-from fixtures.regions import CHANGZHOU, OTHER, valid_in
-from simulator.domain import validators as V
-from simulator.domain.messages import DomainError
-from simulator.domain.months import Month
+from gjj.fixtures.generators import Generator
+from gjj.fixtures.regions import CHANGZHOU, OTHER, valid_in
+from gjj.simulator.domain import validators as V
+from gjj.simulator.domain.messages import DomainError
+from gjj.simulator.domain.months import Month
 
 # ---- ID numbers (GB 11643) ---------------------------------------------------------------------
 
@@ -340,7 +340,7 @@ def test_id_number_birth_dates_are_checked_against_the_calendar(born):
 
 
 def test_full_width_check_letter_x_is_normalised():
-    from fixtures.checks import gb11643_check_digit
+    from gjj.fixtures.checks import gb11643_check_digit
     for seq in range(100, 200):
         first17 = f"32040219800101{seq:03d}"
         if gb11643_check_digit(first17) == "X":

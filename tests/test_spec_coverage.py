@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from steps.spec_coverage import REASONS_PATH, coverage
-from steps.spec_lint import CATALOGUE_PATH, FEATURES_DIR, load_catalogue
+from gjj.steps.spec_coverage import REASONS_PATH, coverage
+from gjj.steps.spec_lint import CATALOGUE_PATH, FEATURES_DIR, load_catalogue
 
 ROOT = Path(__file__).resolve().parents[1]
 CATALOGUE = load_catalogue(CATALOGUE_PATH)
@@ -28,7 +28,7 @@ def report():
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "steps.spec_coverage", *args],
+    return subprocess.run([sys.executable, "-m", "gjj.steps.spec_coverage", *args],
                           cwd=ROOT, capture_output=True, text=True, check=False)
 
 

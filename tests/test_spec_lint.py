@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from gherkin.dialect import Dialect
 
-from steps import spec_lint
-from steps.spec_lint import (
+from gjj.steps import spec_lint
+from gjj.steps.spec_lint import (
     RULES,
     STEP_KEYWORDS,
     expand_clause_ids,
@@ -58,7 +58,7 @@ def test_the_specification_passes_the_lint():
 
 
 def test_the_command_passes_on_the_specification():
-    r = subprocess.run([sys.executable, "-m", "steps.spec_lint"], cwd=ROOT, capture_output=True, text=True, check=False)
+    r = subprocess.run([sys.executable, "-m", "gjj.steps.spec_lint"], cwd=ROOT, capture_output=True, text=True, check=False)
     assert r.returncode == 0, r.stdout + r.stderr
 
 
@@ -86,14 +86,14 @@ def test_problems_carry_file_line_code_and_a_bilingual_message():
 
 
 def test_the_command_fails_on_problems_and_prints_them():
-    r = subprocess.run([sys.executable, "-m", "steps.spec_lint", str(SAMPLES / "L004_two_whens.feature")],
+    r = subprocess.run([sys.executable, "-m", "gjj.steps.spec_lint", str(SAMPLES / "L004_two_whens.feature")],
                        cwd=ROOT, capture_output=True, text=True, check=False)
     assert r.returncode == 1
     assert "L004_two_whens.feature:6: L004" in r.stdout
 
 
 def test_the_command_accepts_a_clean_file():
-    r = subprocess.run([sys.executable, "-m", "steps.spec_lint", str(SAMPLES / "clean.feature")],
+    r = subprocess.run([sys.executable, "-m", "gjj.steps.spec_lint", str(SAMPLES / "clean.feature")],
                        cwd=ROOT, capture_output=True, text=True, check=False)
     assert r.returncode == 0, r.stdout
 

@@ -52,8 +52,8 @@ from itertools import pairwise
 import pytest
 import requests
 
-from fixtures.generators import Generator
-from simulator.app import create_app
+from gjj.fixtures.generators import Generator
+from gjj.simulator.app import create_app
 
 WEDNESDAY_10 = "2025-03-05T10:00:00+08:00"
 DAY_COUNTER = "business_no:250305"
@@ -620,8 +620,8 @@ def test_a_write_against_an_account_changed_meanwhile_is_refused_with_conflict_a
     read; if another command changed the account in between, the command answers 409 CONFLICT and
     rolls back. With one locked connection this cannot happen through the API (the rules read inside
     the writing transaction), so it is shown on the store directly."""
-    from simulator.domain.messages import DomainError
-    from simulator.store import repo
+    from gjj.simulator.domain.messages import DomainError
+    from gjj.simulator.store import repo
     _, emp = one_unit(centre, employees=[{"key": "a"}])
     pn = emp["a"]
     stale = centre.account(pn)["version"]
@@ -671,7 +671,7 @@ def test_the_same_web_form_posted_twice_shows_the_same_receipt_and_makes_one_bus
 
     from fastapi.testclient import TestClient
 
-    from simulator.app import create_app
+    from gjj.simulator.app import create_app
     c = TestClient(create_app(":memory:", test_control=True))
     c.post("/_sim/reset", json={"now": "2025-03-05T10:00:00+08:00"}).raise_for_status()
     unit = c.post("/_sim/seed", json={"units": [{"first_month": "2024-01", "remitted_through": "2025-02",

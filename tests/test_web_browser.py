@@ -10,7 +10,7 @@ import time
 import pytest
 import requests
 
-from simulator.domain.messages import LOGIN_FAULT, PRINT_FAULT
+from gjj.simulator.domain.messages import LOGIN_FAULT, PRINT_FAULT
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -22,7 +22,7 @@ pytestmark = [pytest.mark.slow,
 def base_url():
     import uvicorn
 
-    from simulator.app import create_app
+    from gjj.simulator.app import create_app
     app = create_app(":memory:", test_control=True)
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

@@ -7,7 +7,7 @@ import re
 import pytest
 from test_web_pages import Page, Web
 
-from fixtures.generators import Generator
+from gjj.fixtures.generators import Generator
 
 GEN = Generator(4711)
 BUSINESS_NO = re.compile(r"^02\d{13}$")

@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from simulator.domain.messages import LOGIN_FAULT, PRINT_FAULT, PROMPT_NOT_ENABLED
+from gjj.simulator.domain.messages import LOGIN_FAULT, PRINT_FAULT, PROMPT_NOT_ENABLED
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 FOOTER = "以上内容如有变化恕不另行通知，以住房公积金管理中心最新政策为准"

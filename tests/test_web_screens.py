@@ -63,7 +63,7 @@ def test_chinese_text_renders_in_a_cjk_font():
     Draw two different ideographs in the portal's own font stack and compare the pixels."""
     from playwright.sync_api import sync_playwright
 
-    from steps.drivers.browser import launch_browser
+    from gjj.steps.drivers.browser import launch_browser
     css = (ROOT / "simulator" / "web" / "static" / "portal.css").read_text(encoding="utf-8")
     stack = next(line.split(":", 1)[1].strip().rstrip(";") for line in css.splitlines()
                  if line.strip().startswith("font-family"))

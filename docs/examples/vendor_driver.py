@@ -34,8 +34,8 @@ from typing import Any
 
 import requests
 
-from steps.drivers.api import ApiPortal, Http
-from steps.drivers.base import Login, PortalDriver, Refusal, TargetError
+from gjj.steps.drivers.api import ApiPortal, Http
+from gjj.steps.drivers.base import Login, PortalDriver, Refusal, TargetError
 
 __all__ = ["AcmePortal", "create"]
 

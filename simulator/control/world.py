@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from fixtures.generators import Generator
+from gjj.fixtures.generators import Generator
 
 from ..domain import messages as M
 from ..domain import validators as V

@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Callable
 
-from simulator.domain.policy import (
+from gjj.simulator.domain.policy import (
     PARAMETERS,
     BaseLimits,
     BusinessHours,

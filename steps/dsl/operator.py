@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Callable
 
-from fixtures.generators import Generator
+from gjj.fixtures.generators import Generator
 
 from ..drivers.base import (
     AccountView,

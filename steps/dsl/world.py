@@ -43,7 +43,7 @@ class World:
     def business_hours_edge(self, edge: str) -> str:
         """检查基准日 at an edge of the business hours in force that day (fixtures/policy/business_hours.toml):
         '开始前1秒', '开始时', '结束前1秒', '结束时' → ISO 8601, Beijing time."""
-        from fixtures.policy_values import in_force
+        from gjj.fixtures.policy_values import in_force
         day = self.as_of or date(2025, 3, 5)
         hours = in_force("business_hours", day, self.policy_dir)
         base = datetime.combine(day, time.fromisoformat(hours["start" if edge.startswith("开始") else "end"]))

@@ -37,7 +37,7 @@ class ProbeSim:
     def __init__(self, now: str = WEDNESDAY_10) -> None:
         from fastapi.testclient import TestClient
 
-        from simulator.app import create_app
+        from gjj.simulator.app import create_app
         self.c = TestClient(create_app(":memory:", test_control=True))
         self._ok(self.c.post("/_sim/reset", json={"now": now}))
 

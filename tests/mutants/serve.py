@@ -16,8 +16,8 @@ def main(argv: list[str] | None = None) -> int:
     if len(args) != 1:
         print("usage: python -m tests.mutants.serve VARIANT", file=sys.stderr)
         return 2
-    from simulator.app import create_app
-    from simulator.cli import _run, _socket
+    from gjj.simulator.app import create_app
+    from gjj.simulator.cli import _run, _socket
 
     from .patching import Patcher
     from .plugin import _nodelay

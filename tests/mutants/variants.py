@@ -23,25 +23,25 @@ from datetime import UTC, date, timedelta
 from .patching import Patcher, module
 from .probes import WEDNESDAY_10, ProbeSim, outcome
 
-HOURS = "simulator.domain.rules.hours"
-SEAL = "simulator.domain.rules.seal"
-UNSEAL = "simulator.domain.rules.unseal"
-BACK_PAY = "simulator.domain.rules.back_pay"
-ACCOUNTS = "simulator.domain.rules.accounts"
-OPENING = "simulator.domain.rules.opening"
-AUTH = "simulator.domain.rules.auth"
-RECEIPTS = "simulator.domain.rules.receipts"
-SLIPS = "simulator.domain.rules.slips"
-VERIFICATION = "simulator.domain.rules.verification"
-MESSAGES = "simulator.domain.messages"
-MODEL = "simulator.domain.model"
-POLICY = "simulator.domain.policy"
-BUSINESSES = "simulator.service.businesses"
-ACCESS = "simulator.service.access"
-QUERIES = "simulator.service.queries"
-CENTRE = "simulator.service.centre"
-CONTROL = "simulator.service.control"
-REPO = "simulator.store.repo"
+HOURS = "gjj.simulator.domain.rules.hours"
+SEAL = "gjj.simulator.domain.rules.seal"
+UNSEAL = "gjj.simulator.domain.rules.unseal"
+BACK_PAY = "gjj.simulator.domain.rules.back_pay"
+ACCOUNTS = "gjj.simulator.domain.rules.accounts"
+OPENING = "gjj.simulator.domain.rules.opening"
+AUTH = "gjj.simulator.domain.rules.auth"
+RECEIPTS = "gjj.simulator.domain.rules.receipts"
+SLIPS = "gjj.simulator.domain.rules.slips"
+VERIFICATION = "gjj.simulator.domain.rules.verification"
+MESSAGES = "gjj.simulator.domain.messages"
+MODEL = "gjj.simulator.domain.model"
+POLICY = "gjj.simulator.domain.policy"
+BUSINESSES = "gjj.simulator.service.businesses"
+ACCESS = "gjj.simulator.service.access"
+QUERIES = "gjj.simulator.service.queries"
+CENTRE = "gjj.simulator.service.centre"
+CONTROL = "gjj.simulator.service.control"
+REPO = "gjj.simulator.store.repo"
 
 
 @dataclass(frozen=True)
@@ -148,7 +148,7 @@ def _line(month, seg, rounding):
 
 # =========================== shared probes ======================================================
 def _id_number(n: int = 7) -> str:
-    from fixtures.generators import Generator
+    from gjj.fixtures.generators import Generator
     return Generator(n).id_number()
 
 
@@ -357,7 +357,7 @@ def _(p: Patcher):
 @variant("base_adjustment_of_paid_month", "0.1", "缴存基数调整可以从已汇缴的月份起生效",
          base_adjustment(effective="2025-02"))
 def _(p: Patcher):
-    M, months = module(MESSAGES), module("simulator.domain.months")
+    M, months = module(MESSAGES), module("gjj.simulator.domain.months")
     AccountState, BusinessType = module(MODEL).AccountState, module(MODEL).BusinessType
 
     def check_base_adjustment(account, unit, effective, new_base, today):
@@ -480,7 +480,7 @@ def _pin_change_probe():
 
 @variant("pin_change_ignored", "2.2", "修改口令应答成功但没有保存，旧口令仍可登录", _pin_change_probe)
 def _(p: Patcher):
-    access, V = module(ACCESS), module("simulator.domain.validators")
+    access, V = module(ACCESS), module("gjj.simulator.domain.validators")
 
     def change_pin(self, session, old_pin, new_pin):
         V.new_pin(new_pin)

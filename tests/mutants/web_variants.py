@@ -15,7 +15,7 @@ from .patching import Patcher, module
 from .probes import ProbeSim
 from .variants import variant
 
-RENDER = "simulator.web.render"
+RENDER = "gjj.simulator.web.render"
 PROMPT = "贵单位数字证书尚未进行住房公积金应用功能的开通，是否进行开通？"
 
 

@@ -1,0 +1,6 @@
+"""`python -m gjj`: the same command line as `gjj`."""
+import sys
+
+from gjj.cli import main
+
+sys.exit(main())
