@@ -9,4 +9,5 @@ importable top-level name clashes with another distribution on PyPI (`fixtures`,
     gjj.features    the specification, Chinese Gherkin (features/, data only)
     gjj.fixtures    guide, policy data, data generators (fixtures/)
     gjj.reports     gjj certify and gjj docs        (reports/)
+    gjj.codes       check characters python-stdnum lacks (GB 11714), shared by simulator and fixtures
 """

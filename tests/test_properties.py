@@ -2,8 +2,8 @@
 helpers (months.py, money.py), checked with hypothesis.
 
 Check characters are computed here from the standards' formulas (ISO 7064 MOD 11-2 for GB 11643,
-MOD 31 for GB 32100), not with python-stdnum or fixtures.checks, so an error in either is not
-mirrored. What is accepted or refused follows the validators' docstrings and docs/api.md §1;
+MOD 31 for GB 32100, the GB 11714 weights), not with python-stdnum or gjj/codes.py, so an error in
+either is not mirrored. What is accepted or refused follows the validators' docstrings and docs/api.md §1;
 behaviour the code has but no document states is pinned with a comment saying so (and was
 reported). Where the code contradicted a standard it names, the finding was fixed and its test says so.
 """
@@ -20,7 +20,9 @@ from math import ceil, floor
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
+from stdnum.cn import uscc
 
+from gjj.codes import organisation_code_check_char
 from gjj.fixtures.regions import CHANGZHOU, CHANGZHOU_ABOLISHED, OTHER
 from gjj.simulator.domain import messages as M
 from gjj.simulator.domain import validators as V
@@ -178,6 +180,25 @@ def valid_usccs(draw) -> str:
 def test_uscc_formula_matches_the_documented_example():
     assert uscc_check("91320400MA7283FQ1") == "W"  # test-control.md §5.14
     assert uscc_check("91110000600037341") == "L"
+
+
+def test_stdnum_uscc_check_character_follows_the_formula_for_every_character_and_authority():
+    # The validator and the generators take the MOD 31 character from python-stdnum: every
+    # character of the alphabet in every position, every registration authority (Y included).
+    base = "91320400MA7283FQ1"
+    for pos in range(17):
+        for ch in USCC_ALPHABET:
+            first17 = base[:pos] + ch + base[pos + 1:]
+            assert uscc.calc_check_digit(first17) == uscc_check(first17), first17
+    for authority in "123456789ANY":
+        first17 = authority + base[1:]
+        assert uscc.calc_check_digit(first17) == uscc_check(first17)
+
+
+@FAST
+@given(st.text(alphabet="0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ", min_size=8, max_size=8))
+def test_the_organisation_code_check_character_follows_the_formula(first8):
+    assert organisation_code_check_char(first8) == org_check(first8)
 
 
 @MANY

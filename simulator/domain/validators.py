@@ -10,6 +10,8 @@ from stdnum import numdb
 from stdnum.cn import ric, uscc
 from stdnum.exceptions import ValidationError
 
+from gjj.codes import USCC_ALPHABET, organisation_code_check_char
+
 from . import messages as M
 from .messages import DomainError
 from .months import Month
@@ -45,32 +47,24 @@ def id_number(value: object) -> str:
     return text
 
 
-# GB 32100-2015 统一社会信用代码: the 31-character alphabet (no I, O, S, V, Z) and its MOD 31 weights
-_USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-_USCC_VALUE = {c: i for i, c in enumerate(_USCC_ALPHABET)}
-_USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 # 登记管理部门代码: 1 机构编制 … 9 工商（市场监管）, A 中央军委改革和编制办公室, N 农业, Y 其他
 _USCC_AUTHORITIES = "123456789ANY"
-_ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)  # GB 11714 组织机构代码 check character
 
 
 def credit_code(value: object) -> str:
     """GB 32100 统一社会信用代码: registration authority (1–9, A, N or Y), organisation category
     (a digit), six-digit division code, the nine-character GB 11714 organisation code with its own
     check character, and the MOD 31 check character; normalised (full width, lower case,
-    separators). python-stdnum checks only the last check character and wants the first eight
-    characters to be digits, which refuses authority Y (其他) and accepts a broken organisation code."""
+    separators). python-stdnum computes the last check character but its validate() checks only
+    that and wants the first eight characters to be digits, which refuses authority Y (其他) and
+    accepts a broken organisation code: the structure is checked here."""
     if not isinstance(value, str):
         raise DomainError(M.INVALID_USCC, value=value)
     text = uscc.compact(unicodedata.normalize("NFKC", value))
-    if (len(text) != 18 or any(c not in _USCC_VALUE for c in text)
-            or text[0] not in _USCC_AUTHORITIES or not text[1:8].isdigit() or text[1] == "0"):
-        raise DomainError(M.INVALID_USCC, value=value)
-    org = 11 - sum(int(c, 36) * w for c, w in zip(text[8:16], _ORG_WEIGHTS)) % 11
-    if text[16] != {10: "X", 11: "0"}.get(org, str(org)):
-        raise DomainError(M.INVALID_USCC, value=value)
-    total = sum(_USCC_VALUE[c] * w for c, w in zip(text[:17], _USCC_WEIGHTS))
-    if text[17] != _USCC_ALPHABET[(31 - total % 31) % 31]:
+    if (len(text) != 18 or any(c not in USCC_ALPHABET for c in text)
+            or text[0] not in _USCC_AUTHORITIES or not text[1:8].isdigit() or text[1] == "0"
+            or text[16] != organisation_code_check_char(text[8:16])
+            or text[17] != uscc.calc_check_digit(text[:17])):
         raise DomainError(M.INVALID_USCC, value=value)
     return text
 
