@@ -6,7 +6,7 @@ importable top-level name clashes with another distribution on PyPI (`fixtures`,
 
     gjj.simulator   the reference centre            (folder simulator/)
     gjj.steps       the specification's steps, DSL and drivers  (steps/)
-    gjj.features    the specification, Chinese Gherkin (features/, data only)
+    gjj.features    the specification, Chinese Gherkin, and its reader (features/)
     gjj.fixtures    guide, policy data, data generators (fixtures/)
     gjj.reports     gjj certify and gjj docs        (reports/)
     gjj.codes       check characters python-stdnum lacks (GB 11714), shared by simulator and fixtures

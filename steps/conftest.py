@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pytest
 
+from gjj.features.reader import FeatureParseError, feature_files, read as read_feature
 from gjj.steps.drivers.api import ApiControl, ApiPortal, Http, dumps
 from gjj.steps.browser_fixtures import browser, browser_context, playwright_instance  # noqa: F401  (fixtures)
 from gjj.steps.dsl.operator import Operator
@@ -111,12 +112,16 @@ def pytest_sessionstart(session):
 
 
 def _feature_tags() -> set[str]:
+    """Every tag of the specification (Feature, Rule, scenario, Examples), as the feature reader finds it.
+    A file that does not parse is left to pytest-bdd, which reports it when it collects the file."""
     tags = set()
-    for f in FEATURES.rglob("*.feature"):
-        for line in f.read_text(encoding="utf-8").splitlines():
-            s = line.strip()
-            if s.startswith("@"):
-                tags.update(t.lstrip("@") for t in s.split() if t.startswith("@"))
+    for path in feature_files():
+        try:
+            feature = read_feature(path)
+        except FeatureParseError:
+            continue
+        if feature is not None:
+            tags.update(t.name for t in feature.all_tags())
     return tags
 
 

@@ -19,32 +19,34 @@ for: an ``api`` clause (``api`` or ``api+web``) needs a scenario that runs in AP
 ``@offline`` scenario. The command prints them as warnings and fails on them with
 ``--strict-modes``.
 
+The feature files are read by ``gjj.features.reader``, the catalogue and the reasons by
+``gjj.fixtures.guide.catalogue``.
+
 Command::
 
-    python -m steps.spec_coverage [--features DIR] [--catalogue clauses.md] [--reasons not_verifiable.toml]
-                                  [--strict-modes]
+    python -m gjj.steps.spec_coverage [--features DIR] [--catalogue clauses.md] [--reasons not_verifiable.toml]
+                                      [--strict-modes]
 """
 from __future__ import annotations
 
 import argparse
 import sys
-import tomllib
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .spec_lint import (
+from gjj.features.reader import FEATURES_ROOT, FeatureParseError, feature_files, read
+from gjj.fixtures.guide.catalogue import (
     CATALOGUE_PATH,
-    FEATURES_DIR,
-    ROOT,
+    CHECKABLE_KINDS,
+    REASONS_PATH,
     Clause,
-    Problem,
+    Reason,
     load_catalogue,
-    parse_paths,
-    scenarios_of,
+    load_reasons,
 )
 
-REASONS_PATH = ROOT / "fixtures" / "guide" / "not_verifiable.toml"
-MODES = ("api", "web", "offline")
+from .spec_lint import display_path
 
 
 @dataclass(frozen=True)
@@ -63,13 +65,6 @@ class Citation:
         return "offline" if self.offline else "web" if self.web else "api"
 
 
-@dataclass(frozen=True)
-class Reason:
-    clause_id: str
-    reason: str
-    reason_en: str
-
-
 @dataclass
 class ClauseCoverage:
     clause: Clause
@@ -83,14 +78,7 @@ class ClauseCoverage:
     @property
     def required_mode(self) -> str | None:
         """The mode a scenario must run in to check this clause, from the ``checkable`` column."""
-        kinds = self.clause.checkable
-        if "api" in kinds:
-            return "api"
-        if "web" in kinds:
-            return "web"
-        if "offline" in kinds:
-            return "offline"
-        return None
+        return next((k for k in CHECKABLE_KINDS if k in self.clause.checkable), None)
 
     @property
     def status(self) -> str:
@@ -107,7 +95,7 @@ class Report:
     reasons: dict[str, Reason]
     citations: dict[str, list[Citation]]  # every cited clause ID, catalogued or not
     reason_errors: list[str] = field(default_factory=list)
-    parse_problems: list[Problem] = field(default_factory=list)
+    parse_problems: list[str] = field(default_factory=list)  # "file:line: message", one per parser error
 
     def missing(self) -> list[str]:
         """Clauses with neither a scenario nor a not-verifiable reason."""
@@ -159,8 +147,7 @@ class Report:
                 detail = cc.reason.reason
             else:
                 detail = "—"
-            kinds = "+".join(k for k in MODES if k in cc.clause.checkable) or "—"
-            rows.append((cid, kinds, labels[cc.status], detail))
+            rows.append((cid, cc.clause.checkable_text, labels[cc.status], detail))
         widths = [max(_width(r[i]) for r in rows) for i in range(3)]
         lines = []
         for i, r in enumerate(rows):
@@ -171,7 +158,6 @@ class Report:
 
 
 def _width(s: str) -> int:
-    import unicodedata
     return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in s)
 
 
@@ -179,50 +165,29 @@ def _pad(s: str, w: int) -> str:
     return s + " " * (w - _width(s))
 
 
-def load_reasons(path: str | Path) -> tuple[dict[str, Reason], list[str]]:
-    """Read ``[clauses."<id>"] reason = "…" reason_en = "…"``; returns (reasons, errors)."""
-    path = Path(path)
-    if not path.exists():
-        return {}, []
-    with path.open("rb") as f:
-        data = tomllib.load(f)
-    errors: list[str] = []
-    unknown_top = set(data) - {"clauses"}
-    if unknown_top:
-        errors.append(f"{path.name}: 未知的表 {sorted(unknown_top)}（unknown top-level keys）")
-    reasons: dict[str, Reason] = {}
-    for cid, entry in (data.get("clauses") or {}).items():
-        if not isinstance(entry, dict):
-            errors.append(f"{path.name}: clauses.\"{cid}\" 须为表（must be a table）")
-            continue
-        zh, en = str(entry.get("reason", "")).strip(), str(entry.get("reason_en", "")).strip()
-        extra = set(entry) - {"reason", "reason_en"}
-        if not zh or not en:
-            errors.append(f"{path.name}: 条款 {cid} 须有非空的 reason 和 reason_en（clause {cid} needs a "
-                          f"non-empty reason and reason_en）")
-        if extra:
-            errors.append(f"{path.name}: 条款 {cid} 有未知的键 {sorted(extra)}（unknown keys）")
-        reasons[cid] = Reason(cid, zh, en)
-    return reasons, errors
-
-
-def coverage(features_dir: str | Path = FEATURES_DIR, catalogue_path: str | Path = CATALOGUE_PATH,
+def coverage(features_dir: str | Path = FEATURES_ROOT, catalogue_path: str | Path = CATALOGUE_PATH,
              reasons_path: str | Path = REASONS_PATH) -> Report:
     catalogue = load_catalogue(catalogue_path)
     reasons, reason_errors = load_reasons(reasons_path)
-    files = parse_paths([features_dir])
     citations: dict[str, list[Citation]] = {}
-    parse_problems: list[Problem] = []
-    for pf in files:
-        if pf.doc is None:
-            parse_problems.extend(p for p in pf.problems if p.code == "L000")
+    parse_problems: list[str] = []
+    for path in feature_files([features_dir]):
+        display = display_path(path)
+        try:
+            # zh-CN when a file lacks its language line: that is the lint's L001, not a coverage gap
+            feature = read(path, language="zh-CN")
+        except (OSError, UnicodeDecodeError) as e:
+            parse_problems.append(f"{display}: 无法读取（cannot read）: {e}")
             continue
-        for sc in scenarios_of(pf):
+        except FeatureParseError as e:
+            parse_problems += [f"{display}:{line}: {msg}" for line, msg in e.errors]
+            continue
+        for sc in feature.scenarios if feature else ():
             ids = sc.ids
             tags = sc.tag_names
-            cit = Citation(ids[0] if ids else f"{pf.display}:{sc.line}", pf.display, sc.line, sc.name,
-                           web="@web" in tags, offline="@offline" in tags)
-            for cid in sorted(sc.guide_clauses):
+            cit = Citation(ids[0] if ids else f"{display}:{sc.line}", display, sc.line, sc.name,
+                           web="web" in tags, offline="offline" in tags)
+            for cid in sorted(sc.clauses):
                 citations.setdefault(cid, []).append(cit)
     clauses = {cid: ClauseCoverage(cl, citations.get(cid, []), reasons.get(cid))
                for cid, cl in catalogue.items()}
@@ -230,9 +195,9 @@ def coverage(features_dir: str | Path = FEATURES_DIR, catalogue_path: str | Path
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m steps.spec_coverage",
+    ap = argparse.ArgumentParser(prog="python -m gjj.steps.spec_coverage",
                                  description="clause coverage of the feature files (fails closed)")
-    ap.add_argument("--features", default=str(FEATURES_DIR))
+    ap.add_argument("--features", default=str(FEATURES_ROOT))
     ap.add_argument("--catalogue", default=str(CATALOGUE_PATH))
     ap.add_argument("--reasons", default=str(REASONS_PATH))
     ap.add_argument("--strict-modes", action="store_true",

@@ -8,9 +8,10 @@ Usage as a library::
 
 and as a command (exit status 1 when there is any problem)::
 
-    python -m steps.spec_lint [--catalogue fixtures/guide/clauses.md] [paths …]   # default: features/
+    python -m gjj.steps.spec_lint [--catalogue fixtures/guide/clauses.md] [paths …]   # default: features/
 
-Structure is read with the official parser that pytest-bdd uses (``gherkin`` from gherkin-official);
+Structure is read by the feature reader (``gjj.features.reader``: the official parser that pytest-bdd
+uses, ``gherkin`` from gherkin-official), the clauses by the catalogue (``gjj.fixtures.guide.catalogue``);
 the pitfalls the parser hides (a keyword swallowing the start of a word, ``给定`` silently turned into
 a description or a parse error) are found with raw line checks that follow the parser's own rules for
 what is in step position.
@@ -47,22 +48,27 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from gherkin.dialect import Dialect
-from gherkin.errors import CompositeParserException, ParserError
-from gherkin.parser import Parser
 from gherkin.token_matcher import TokenMatcher
-from gherkin.token_scanner import TokenScanner
 
-ROOT = Path(__file__).resolve().parents[1]
-FEATURES_DIR = ROOT / "features"
-CATALOGUE_PATH = ROOT / "fixtures" / "guide" / "clauses.md"
+from gjj.features.reader import (
+    FEATURES_ROOT,
+    GUIDE_TAG,
+    ID_TAG,
+    Feature,
+    FeatureParseError,
+    Row,
+    Scenario,
+    Step,
+    Tag,
+    feature_files,
+    parse,
+)
+from gjj.fixtures.guide.catalogue import CATALOGUE_PATH, Clause, load_catalogue
 
 LANGUAGE = "zh-CN"
 LANGUAGE_LINE = f"# language: {LANGUAGE}"
-GUIDE_PREFIX = "@guide-"
-ID_PREFIX = "@id-"
 ID_RE = re.compile(r"^@id-[A-Z][A-Z0-9]*-\d{2,}$")
 NOT_A_KEYWORD = "给定"
 
@@ -99,87 +105,6 @@ class Problem:
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}: {self.code} {self.message}"
-
-
-# --------------------------------------------------------------------------- the clause catalogue
-
-
-@dataclass(frozen=True)
-class Clause:
-    id: str
-    text: str
-    gloss: str
-    checkable: frozenset[str]  # subset of {"api", "web", "offline"}; empty for "—"
-    reading: str
-    row: str  # the ID cell as written, e.g. "4.1–4.4"
-
-
-CHECKABLE_KINDS = {"api", "web", "offline"}
-_CLAUSE_ID = r"\d+(?:\.\d+)*"
-_ID_RANGE_RE = re.compile(rf"^({_CLAUSE_ID})\s*[–—~-]\s*({_CLAUSE_ID})$")
-_NONE_MARKS = {"", "—", "–", "-", "n/a"}
-
-
-def expand_clause_ids(cell: str) -> list[str]:
-    """``"3.3.1"`` -> ``["3.3.1"]``; ``"4.1–4.4"`` -> ``["4.1", "4.2", "4.3", "4.4"]``."""
-    cell = cell.strip()
-    if re.fullmatch(_CLAUSE_ID, cell):
-        return [cell]
-    m = _ID_RANGE_RE.match(cell)
-    if not m:
-        raise ValueError(f"not a clause ID or range: {cell!r}")
-    lo, hi = m.group(1).split("."), m.group(2).split(".")
-    if len(lo) != len(hi) or lo[:-1] != hi[:-1] or int(lo[-1]) > int(hi[-1]):
-        raise ValueError(f"a range must vary only its last number, upwards: {cell!r}")
-    prefix = ".".join(lo[:-1])
-    return [f"{prefix}.{n}" if prefix else str(n) for n in range(int(lo[-1]), int(hi[-1]) + 1)]
-
-
-def _table_cells(line: str) -> list[str]:
-    inner = line.strip()
-    inner = inner.removeprefix("|")
-    inner = inner[:-1] if inner.endswith("|") and not inner.endswith("\\|") else inner
-    return [c.replace("\\|", "|").strip() for c in re.split(r"(?<!\\)\|", inner)]
-
-
-def load_catalogue(path: str | Path = CATALOGUE_PATH) -> dict[str, Clause]:
-    """Read the markdown clause table; fail closed on anything it cannot understand."""
-    path = Path(path)
-    clauses: dict[str, Clause] = {}
-    header: list[str] | None = None
-    for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.lstrip().startswith("|"):
-            header = None if not line.strip() else header
-            continue
-        cells = _table_cells(line)
-        if header is None:
-            header = [c.lower() for c in cells]
-            continue
-        if all(re.fullmatch(r":?-{2,}:?", c) for c in cells):
-            continue
-        if header[:1] != ["id"]:
-            continue  # some other table
-        if len(cells) != len(header):
-            raise ValueError(f"{path}:{lineno}: expected {len(header)} cells, got {len(cells)}")
-        row = dict(zip(header, cells))
-        raw = row.get("checkable", "").strip().lower()
-        kinds = frozenset() if raw in _NONE_MARKS else frozenset(k.strip() for k in raw.split("+"))
-        if not kinds <= CHECKABLE_KINDS:
-            raise ValueError(f"{path}:{lineno}: unknown checkable kind {raw!r}")
-        try:
-            ids = expand_clause_ids(row["id"])
-        except ValueError as e:
-            raise ValueError(f"{path}:{lineno}: {e}") from None
-        for cid in ids:
-            if cid in clauses:
-                raise ValueError(f"{path}:{lineno}: duplicate clause ID {cid}")
-            text = next((v for k, v in row.items() if k.startswith("原文")), "")  # "原文 (quoted or condensed)"
-            clauses[cid] = Clause(cid, text, row.get("english gloss", row.get("gloss", "")),
-                                  kinds, row.get("reading (default; configurable)", row.get("reading", "")),
-                                  row["id"])
-    if not clauses:
-        raise ValueError(f"{path}: no clause table found")
-    return clauses
 
 
 # --------------------------------------------------------------------------- the dialect
@@ -225,7 +150,7 @@ class ParsedFile:
     path: Path
     display: str
     lines: list[str] = field(default_factory=list)
-    doc: dict[str, Any] | None = None
+    feature: Feature | None = None  # None: unreadable, unparseable (L000) or no Feature at all
     problems: list[Problem] = field(default_factory=list)
     capture_lines: set[int] = field(default_factory=set)  # lines reported under L002
 
@@ -233,7 +158,8 @@ class ParsedFile:
         self.problems.append(Problem(self.display, line, code, zh, en))
 
 
-def _display(path: Path) -> str:
+def display_path(path: Path) -> str:
+    """A file as people are shown it: relative to the working folder when inside it."""
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
@@ -322,26 +248,21 @@ def _raw_step_checks(pf: ParsedFile) -> set[int]:
     return blank
 
 
-def _parse_errors(pf: ParsedFile, err: ParserError) -> None:
-    errors = err.errors if isinstance(err, CompositeParserException) else [err]
-    for e in errors:
-        loc = getattr(e, "location", None) or {}
-        line = int(loc.get("line") or 0)
+def _parse_errors(pf: ParsedFile, err: FeatureParseError) -> None:
+    for line, msg in err.errors:
         text = pf.lines[line - 1].strip() if 0 < line <= len(pf.lines) else ""
         hint_zh = hint_en = ""
         for kw in _ALL_HEADER_KEYWORDS:
             if text.startswith(kw + "："):
                 hint_zh = f"；“{kw}”后须用半角冒号“:”，不能用全角“：”"
                 hint_en = f"; '{kw}' must be followed by an ASCII colon ':', not '：'"
-        msg = str(e)
-        msg = re.sub(r"^\(\d+:\d+\): ", "", msg)
         pf.problem(line, "L000", f"解析失败{hint_zh}", f"parse error: {msg}{hint_en}")
 
 
 def parse_file(path: str | Path) -> ParsedFile:
     """Read and parse one feature file, with the raw checks L001–L003 (and L000 on failure)."""
     path = Path(path)
-    pf = ParsedFile(path, _display(path))
+    pf = ParsedFile(path, display_path(path))
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as e:
@@ -359,135 +280,56 @@ def parse_file(path: str | Path) -> ParsedFile:
     for n in blank:
         lines[n - 1] = ""
     try:
-        pf.doc = Parser().parse(TokenScanner("\n".join(lines) + "\n"), TokenMatcher(LANGUAGE))
-    except ParserError as e:
+        pf.feature = parse("\n".join(lines) + "\n", language=LANGUAGE, path=path)
+    except FeatureParseError as e:
         _parse_errors(pf, e)
     return pf
 
 
-# --------------------------------------------------------------------------- walking the AST
+# --------------------------------------------------------------------------- tags by place
 
 
-@dataclass
-class ScenarioNode:
-    """A scenario (or outline) with the tags it owns and the tags it inherits."""
-
-    parsed: ParsedFile
-    node: dict[str, Any]
-    inherited: list[dict[str, Any]]  # tag nodes of the Feature and the Rule
-
-    @property
-    def line(self) -> int:
-        return self.node["location"]["line"]
-
-    @property
-    def name(self) -> str:
-        return self.node.get("name", "")
-
-    @property
-    def own_tags(self) -> list[dict[str, Any]]:
-        return self.node.get("tags", [])
-
-    @property
-    def examples(self) -> list[dict[str, Any]]:
-        return self.node.get("examples", [])
-
-    @property
-    def ids(self) -> list[str]:
-        return [t["name"][len(ID_PREFIX):] for t in self.own_tags if t["name"].startswith(ID_PREFIX)]
-
-    @property
-    def tag_names(self) -> set[str]:
-        """Own and inherited tags (not those of Examples blocks)."""
-        return {t["name"] for t in self.inherited + self.own_tags}
-
-    @property
-    def guide_clauses(self) -> set[str]:
-        """Clauses cited by this scenario, counting Feature, Rule and Examples tags."""
-        tags = self.inherited + self.own_tags + [t for ex in self.examples for t in ex.get("tags", [])]
-        return {t["name"][len(GUIDE_PREFIX):] for t in tags if t["name"].startswith(GUIDE_PREFIX)}
-
-
-def iter_nodes(doc: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any], list[dict[str, Any]]]]:
-    """Yield (kind, node, inherited tags) for every background and scenario, rules included."""
-    feature = doc.get("feature")
-    if not feature:
-        return
-    feature_tags = feature.get("tags", [])
-    for child in feature.get("children", []):
-        if "rule" in child:
-            rule = child["rule"]
-            rule_tags = feature_tags + rule.get("tags", [])
-            for rchild in rule.get("children", []):
-                for kind in ("background", "scenario"):
-                    if kind in rchild:
-                        yield kind, rchild[kind], rule_tags
-        for kind in ("background", "scenario"):
-            if kind in child:
-                yield kind, child[kind], feature_tags
-
-
-def scenarios_of(pf: ParsedFile) -> list[ScenarioNode]:
-    if pf.doc is None:
-        return []
-    return [ScenarioNode(pf, node, inherited)
-            for kind, node, inherited in iter_nodes(pf.doc) if kind == "scenario"]
-
-
-def _container_tags(doc: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+def _container_tags(feature: Feature) -> Iterator[tuple[str, Tag]]:
     """(where, tag) for tags on the Feature, Rules and Examples blocks."""
-    feature = doc.get("feature") or {}
-    for t in feature.get("tags", []):
+    for t in feature.tags:
         yield "功能/Feature", t
-    for child in feature.get("children", []):
-        if "rule" in child:
-            for t in child["rule"].get("tags", []):
-                yield "规则/Rule", t
-    for kind, node, _ in iter_nodes(doc):
-        if kind == "scenario":
-            for ex in node.get("examples", []):
-                for t in ex.get("tags", []):
-                    yield "例子/Examples", t
-
-
-def _all_tags(doc: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    for _, t in _container_tags(doc):
-        yield t
-    for kind, node, _ in iter_nodes(doc):
-        if kind == "scenario":
-            yield from node.get("tags", [])
+    for rule in feature.rules:
+        for t in rule.tags:
+            yield "规则/Rule", t
+    for sc in feature.scenarios:
+        for ex in sc.examples:
+            for t in ex.tags:
+                yield "例子/Examples", t
 
 
 # --------------------------------------------------------------------------- the structural rules
 
 
-def _step_desc(step: dict[str, Any]) -> str:
-    return f"第{step['location']['line']}行“{step['keyword'].strip()} {_shorten(step['text'])}”"
+def _step_desc(step: Step) -> str:
+    return f"第{step.line}行“{step.keyword} {_shorten(step.text)}”"
 
 
-def _when_blocks(steps: list[dict[str, Any]], skip: set[int]) -> list[dict[str, Any]]:
-    return [s for s in steps if s.get("keywordType") == "Action" and s["location"]["line"] not in skip]
+def _when_blocks(steps: Iterable[Step], skip: set[int]) -> list[Step]:
+    return [s for s in steps if s.keyword_type == "Action" and s.line not in skip]
 
 
-def _check_background(pf: ParsedFile, node: dict[str, Any]) -> None:
-    for step in node.get("steps", []):
-        line = step["location"]["line"]
-        if line in pf.capture_lines:
+def _check_background(pf: ParsedFile, steps: Iterable[Step]) -> None:
+    for step in steps:
+        if step.line in pf.capture_lines:
             continue  # already L002: the keyword is an accident of a missing space
-        if step.get("keywordType") in ("Action", "Outcome"):
-            en_kind = "When" if step["keywordType"] == "Action" else "Then"
-            pf.problem(line, "L005",
-                       f"背景只能有“假如”类的前提步骤，不能有“{step['keyword'].strip()}”步骤：请移到各场景中",
+        if step.keyword_type in ("Action", "Outcome"):
+            en_kind = "When" if step.keyword_type == "Action" else "Then"
+            pf.problem(step.line, "L005",
+                       f"背景只能有“假如”类的前提步骤，不能有“{step.keyword}”步骤：请移到各场景中",
                        f"a Background holds Given steps only; move this {en_kind} step "
-                       f"'{step['keyword'].strip()} …' into the scenarios")
+                       f"'{step.keyword} …' into the scenarios")
 
 
-def _check_scenario(pf: ParsedFile, sc: ScenarioNode, catalogue: dict[str, Clause] | None) -> None:
-    node = sc.node
+def _check_scenario(pf: ParsedFile, sc: Scenario) -> None:
     title = f"场景“{_shorten(sc.name, 24)}”"
     # L004: one When block. A step flagged under L002 has an accidental keyword, so the count is
     # accepted if it is right under either reading of those steps.
-    steps = node.get("steps", [])
+    steps = sc.steps
     every = _when_blocks(steps, set())
     strict = _when_blocks(steps, pf.capture_lines)
     if len(every) != 1 and len(strict) != 1:
@@ -500,32 +342,32 @@ def _check_scenario(pf: ParsedFile, sc: ScenarioNode, catalogue: dict[str, Claus
                        f"{title}有{len(every)}个“当”步骤（{where}）：每个场景只能有一个“当”；"
                        f"同一动作的后续步骤用“而且”，其余拆成另一个场景或移到“假如”",
                        f"the scenario has {len(every)} When (当) blocks at lines "
-                       f"{', '.join(str(s['location']['line']) for s in every)}; exactly one is allowed "
+                       f"{', '.join(str(s.line) for s in every)}; exactly one is allowed "
                        "(continue it with 而且, or split the scenario)")
     # L006: at least one @guide- tag, counting Feature and Rule; every Examples block of an outline.
-    inherited_guides = {t["name"] for t in sc.inherited + sc.own_tags if t["name"].startswith(GUIDE_PREFIX)}
+    inherited_guides = {t.name for t in sc.inherited + sc.tags if t.name.startswith(GUIDE_TAG)}
     if not inherited_guides:
         exs = sc.examples
-        uncovered = [ex for ex in exs if not any(t["name"].startswith(GUIDE_PREFIX) for t in ex.get("tags", []))]
+        uncovered = [ex for ex in exs if not any(t.name.startswith(GUIDE_TAG) for t in ex.tags)]
         if not exs or uncovered:
             pf.problem(sc.line, "L006",
                        f"{title}没有 @guide-<条款> 标签（本场景、规则、功能上都没有）：请标明它验证的条款，如 @guide-3.3.1",
                        "the scenario cites no clause: add a @guide-<clause> tag to it, its Rule or its "
                        "Feature (e.g. @guide-3.3.1)")
     # L007: exactly one own @id- tag, well formed.
-    ids = [t for t in sc.own_tags if t["name"].startswith(ID_PREFIX)]
+    ids = [t for t in sc.tags if t.name.startswith(ID_TAG)]
     if not ids:
         pf.problem(sc.line, "L007", f"{title}没有 @id- 标签：每个场景须有自己的稳定编号，如 @id-SEAL-01",
                    "the scenario has no @id- tag; give it its own stable ID, e.g. @id-SEAL-01")
     elif len(ids) > 1:
-        pf.problem(ids[1]["location"]["line"], "L007",
-                   f"{title}有{len(ids)}个 @id- 标签（{' '.join(t['name'] for t in ids)}）：只能有一个",
-                   f"the scenario has {len(ids)} @id- tags ({' '.join(t['name'] for t in ids)}); exactly one allowed")
+        pf.problem(ids[1].line, "L007",
+                   f"{title}有{len(ids)}个 @id- 标签（{' '.join(t.text for t in ids)}）：只能有一个",
+                   f"the scenario has {len(ids)} @id- tags ({' '.join(t.text for t in ids)}); exactly one allowed")
     for t in ids:
-        if not ID_RE.match(t["name"]):
-            pf.problem(t["location"]["line"], "L007",
-                       f"编号标签“{t['name']}”格式不对：应为 @id-<区域>-<两位以上数字>，如 @id-SEAL-01",
-                       f"malformed ID tag '{t['name']}': expected @id-<AREA>-<NN>, e.g. @id-SEAL-01")
+        if not ID_RE.match(t.text):
+            pf.problem(t.line, "L007",
+                       f"编号标签“{t.text}”格式不对：应为 @id-<区域>-<两位以上数字>，如 @id-SEAL-01",
+                       f"malformed ID tag '{t.text}': expected @id-<AREA>-<NN>, e.g. @id-SEAL-01")
     # L009: ASCII double quotes in the step text or table cells.
     seen: set[int] = set()
 
@@ -538,37 +380,36 @@ def _check_scenario(pf: ParsedFile, sc: ScenarioNode, catalogue: dict[str, Claus
                    f"ASCII double quote in {what_en} '{_shorten(text, 24)}': use full-width quotes “ ” "
                    "around parameters (step definitions match the full-width form)")
 
-    def check_table(rows: list[dict[str, Any]], what_zh: str, what_en: str) -> None:
+    def check_table(rows: Iterable[Row], what_zh: str, what_en: str) -> None:
         for row in rows:
-            for cell in row.get("cells", []):
-                if '"' in cell.get("value", ""):
-                    quote_problem(row["location"]["line"], what_zh, what_en, cell["value"])
+            for value in row.cells:
+                if '"' in value:
+                    quote_problem(row.line, what_zh, what_en, value)
 
     for step in steps:
-        if '"' in step.get("text", ""):
-            quote_problem(step["location"]["line"], "步骤", "the step", step["keyword"].strip() + " " + step["text"])
-        if step.get("dataTable"):
-            check_table(step["dataTable"].get("rows", []), "表格单元格", "the table cell")
+        if '"' in step.text:
+            quote_problem(step.line, "步骤", "the step", step.keyword + " " + step.text)
+        if step.table:
+            check_table(step.table, "表格单元格", "the table cell")
     for ex in sc.examples:
-        rows = ([ex["tableHeader"]] if ex.get("tableHeader") else []) + ex.get("tableBody", [])
-        check_table(rows, "例子单元格", "the example cell")
+        check_table(((ex.header,) if ex.header else ()) + ex.rows, "例子单元格", "the example cell")
 
 
 def _check_tags(pf: ParsedFile, catalogue: dict[str, Clause] | None) -> None:
-    assert pf.doc is not None
-    for where, t in _container_tags(pf.doc):
-        if t["name"].startswith(ID_PREFIX):
-            pf.problem(t["location"]["line"], "L007",
-                       f"编号标签“{t['name']}”在{where.split('/')[0]}上：@id- 标签只能写在场景本身上（否则会被继承、重复）",
-                       f"ID tag '{t['name']}' on a {where.split('/')[1]}: @id- tags belong on the scenario "
+    assert pf.feature is not None
+    for where, t in _container_tags(pf.feature):
+        if t.name.startswith(ID_TAG):
+            pf.problem(t.line, "L007",
+                       f"编号标签“{t.text}”在{where.split('/')[0]}上：@id- 标签只能写在场景本身上（否则会被继承、重复）",
+                       f"ID tag '{t.text}' on a {where.split('/')[1]}: @id- tags belong on the scenario "
                        "itself (otherwise they are inherited and repeated)")
     if catalogue is None:
         return
-    for t in _all_tags(pf.doc):
-        name = t["name"]
-        if name.startswith(GUIDE_PREFIX) and name[len(GUIDE_PREFIX):] not in catalogue:
-            cid = name[len(GUIDE_PREFIX):]
-            pf.problem(t["location"]["line"], "L008",
+    for t in pf.feature.all_tags():
+        name = t.text
+        if t.name.startswith(GUIDE_TAG) and t.name[len(GUIDE_TAG):] not in catalogue:
+            cid = t.name[len(GUIDE_TAG):]
+            pf.problem(t.line, "L008",
                        f"标签“{name}”引用的条款“{cid}”不在条款目录（fixtures/guide/clauses.md）中",
                        f"tag '{name}' cites clause '{cid}', which is not in the catalogue "
                        "(fixtures/guide/clauses.md)")
@@ -576,27 +417,16 @@ def _check_tags(pf: ParsedFile, catalogue: dict[str, Clause] | None) -> None:
 
 def lint_file(pf: ParsedFile, catalogue: dict[str, Clause] | None) -> None:
     """Run the structural rules on one parsed file (adds to ``pf.problems``)."""
-    if pf.doc is None:
+    if pf.feature is None:
         return
-    for kind, node, _ in iter_nodes(pf.doc):
-        if kind == "background":
-            _check_background(pf, node)
-    for sc in scenarios_of(pf):
-        _check_scenario(pf, sc, catalogue)
+    for background in pf.feature.backgrounds:
+        _check_background(pf, background.steps)
+    for sc in pf.feature.scenarios:
+        _check_scenario(pf, sc)
     _check_tags(pf, catalogue)
 
 
 # --------------------------------------------------------------------------- entry points
-
-
-def feature_files(paths: Iterable[str | Path]) -> list[Path]:
-    out: list[Path] = []
-    for p in map(Path, paths):
-        if p.is_dir():
-            out.extend(sorted(p.rglob("*.feature")))
-        else:
-            out.append(p)
-    return out
 
 
 def parse_paths(paths: Iterable[str | Path]) -> list[ParsedFile]:
@@ -607,19 +437,18 @@ def _check_unique_ids(files: list[ParsedFile]) -> list[Problem]:
     first: dict[str, tuple[ParsedFile, int]] = {}
     out = []
     for pf in files:
-        for sc in scenarios_of(pf):
-            for t in sc.own_tags:
-                if not t["name"].startswith(ID_PREFIX):
+        for sc in pf.feature.scenarios if pf.feature else ():
+            for t in sc.tags:
+                if not t.name.startswith(ID_TAG):
                     continue
-                line = t["location"]["line"]
-                if t["name"] in first:
-                    other, oline = first[t["name"]]
-                    out.append(Problem(pf.display, line, "L007",
-                                       f"编号“{t['name']}”重复：已用于 {other.display}:{oline}；编号须全局唯一、永不复用",
-                                       f"duplicate ID '{t['name']}', already used at {other.display}:{oline}; "
+                if t.name in first:
+                    other, oline = first[t.name]
+                    out.append(Problem(pf.display, t.line, "L007",
+                                       f"编号“{t.text}”重复：已用于 {other.display}:{oline}；编号须全局唯一、永不复用",
+                                       f"duplicate ID '{t.text}', already used at {other.display}:{oline}; "
                                        "IDs are unique across all files and never reused"))
                 else:
-                    first[t["name"]] = (pf, line)
+                    first[t.name] = (pf, t.line)
     return out
 
 
@@ -638,11 +467,11 @@ def lint_paths(paths: Iterable[str | Path] | None = None,
     a path to ``clauses.md``, or None to skip L008."""
     if isinstance(catalogue, (str, Path)):
         catalogue = load_catalogue(catalogue)
-    return lint_parsed(parse_paths(paths if paths is not None else [FEATURES_DIR]), catalogue)
+    return lint_parsed(parse_paths(paths if paths is not None else [FEATURES_ROOT]), catalogue)
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m steps.spec_lint",
+    ap = argparse.ArgumentParser(prog="python -m gjj.steps.spec_lint",
                                  description="zh-CN Gherkin lint of the feature files (rules L000–L009)")
     ap.add_argument("paths", nargs="*", help="feature files or directories (default: features/)")
     ap.add_argument("--catalogue", default=str(CATALOGUE_PATH), help="clause catalogue (clauses.md)")
@@ -652,7 +481,7 @@ def main(argv: list[str] | None = None) -> int:
         for code, (zh, en) in RULES.items():
             print(f"{code}  {zh}（{en}）")
         return 0
-    files = feature_files(args.paths or [FEATURES_DIR])
+    files = feature_files(args.paths or [FEATURES_ROOT])
     missing = [f for f in files if not f.exists()]
     if missing:
         for f in missing:

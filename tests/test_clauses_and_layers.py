@@ -7,21 +7,15 @@ from pathlib import Path
 
 import gjj.simulator
 from gjj.simulator.domain import messages as M
+from gjj.fixtures.guide.catalogue import load_catalogue
 from gjj.simulator.domain.clauses import REGISTRY
 
 ROOT = Path(__file__).resolve().parents[1]
-CLAUSES = ROOT / "fixtures" / "guide" / "clauses.md"
 
 
 def clause_table() -> dict[str, str]:
-    """ID -> checkable column, read from the project's own copy of clauses.md."""
-    out = {}
-    for line in CLAUSES.read_text(encoding="utf-8").splitlines():
-        m = re.match(r"^\| (\d+(?:\.\d+)+(?:–\d+(?:\.\d+)+)?) \|", line)
-        if m:
-            cells = [c.strip() for c in line.strip().strip("|").split("|")]
-            out[m.group(1)] = cells[3]
-    return out
+    """ID -> checkable column (``api+web``), from the project's own clauses.md (a range row, one per ID)."""
+    return {cid: c.checkable_text for cid, c in load_catalogue().items()}
 
 
 def import_all_rules():

@@ -17,37 +17,24 @@ if str(ROOT) not in sys.path:  # `pytest` (not `python -m pytest`) does not put 
 
 from tests.mutants import runner
 from tests.mutants.patching import Patcher, VariantPatchError
-from gjj.steps.spec_lint import load_catalogue
+from gjj.fixtures.guide.catalogue import load_catalogue
 from tests.mutants.variants import BAD, CATALOGUE, GAPS, SURVIVORS, for_mode
-
-CLAUSES_MD = ROOT / "fixtures" / "guide" / "clauses.md"
-
-
-def _clauses() -> dict[str, str]:
-    """Clause ID -> its `checkable` column, from the catalogue table."""
-    out = {}
-    for line in CLAUSES_MD.read_text(encoding="utf-8").splitlines():
-        cells = [c.strip() for c in line.split("|")]
-        if len(cells) >= 6 and re.fullmatch(r"\d+(\.\d+)*(–\d+(\.\d+)*)?", cells[1]):
-            out[cells[1]] = cells[4]
-    return out
 
 
 # --- the catalogue itself -----------------------------------------------------------------------
 def test_catalogue_has_a_bad_variant_for_every_api_checkable_clause():
-    clauses = _clauses()
-    api = {c for c, checkable in clauses.items() if "api" in checkable}
+    api = {cid for cid, c in load_catalogue().items() if "api" in c.checkable}
     assert {"0.1", "1.0", "1.1.2", "1.2", "2.2", "2.3", "3.2", "3.2.1", "3.2.2", "3.2.3", "3.3", "3.3.1",
             "3.3.2", "3.4", "3.5", "3.6", "3.7", "3.9"} <= api, "clauses.md changed: re-read it"
     covered = {v.clause for v in BAD if "api" in v.modes}
     assert not api - covered, f"no bad variant breaks clause(s) {sorted(api - covered)}"
     assert len(BAD) >= 25
-    unknown = {v.clause for v in CATALOGUE} - set(load_catalogue(CLAUSES_MD))  # 4.1–4.4 counts as four
+    unknown = {v.clause for v in CATALOGUE} - set(load_catalogue())  # 4.1–4.4 counts as four
     assert not unknown, f"variants cite clauses not in clauses.md: {unknown}"
 
 
 def test_catalogue_has_a_web_only_variant_for_every_web_only_clause():
-    web_only = {cid for cid, c in load_catalogue(CLAUSES_MD).items() if "web" in c.checkable and
+    web_only = {cid for cid, c in load_catalogue().items() if "web" in c.checkable and
                 "api" not in c.checkable}
     assert {"2.1", "2.4", "2.5", "2.6", "2.7", "2.8", "2.9", "4.3"} <= web_only, "clauses.md changed: re-read it"
     covered = {v.clause for v in BAD if v.modes == ("web",)}

@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from gjj.steps.spec_coverage import REASONS_PATH, coverage
-from gjj.steps.spec_lint import CATALOGUE_PATH, FEATURES_DIR, load_catalogue
+from gjj.features.reader import FEATURES_ROOT as FEATURES_DIR
+from gjj.fixtures.guide.catalogue import CATALOGUE_PATH, REASONS_PATH, load_catalogue
+from gjj.steps.spec_coverage import coverage
 
 ROOT = Path(__file__).resolve().parents[1]
 CATALOGUE = load_catalogue(CATALOGUE_PATH)

@@ -9,14 +9,8 @@ from pathlib import Path
 import pytest
 from gherkin.dialect import Dialect
 
-from gjj.steps import spec_lint
-from gjj.steps.spec_lint import (
-    RULES,
-    STEP_KEYWORDS,
-    expand_clause_ids,
-    lint_paths,
-    load_catalogue,
-)
+from gjj.fixtures.guide.catalogue import CATALOGUE_PATH, expand_clause_ids, load_catalogue
+from gjj.steps.spec_lint import RULES, STEP_KEYWORDS, lint_paths
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = Path(__file__).resolve().parent / "lint_samples"
@@ -197,7 +191,7 @@ def test_without_a_catalogue_unknown_clauses_are_not_checked():
 
 
 def test_catalogue_expands_ranges_and_reads_checkable():
-    cat = load_catalogue(spec_lint.CATALOGUE_PATH)
+    cat = load_catalogue(CATALOGUE_PATH)
     assert {"4.1", "4.2", "4.3", "4.4"} <= set(cat) and "4.1–4.4" not in cat
     assert cat["4.3"].row == "4.1–4.4" and cat["4.3"].checkable == {"web"}
     assert cat["3.3.1"].checkable == {"api", "web"}
