@@ -3,7 +3,7 @@
 Builds the site N times (default 5) into a temporary folder, each in a fresh build (the sources are
 re-read every time, as the command does) and prints each time and the median. Goal: median ≤ 10 s.
 By default the builds run in this process (the first one pays the imports); ``--cold`` runs each as
-its own ``python -m reports.site`` process, which is what a person typing ``gjj docs`` waits for.
+its own ``python -m gjj docs`` process, which is what a person typing ``gjj docs`` waits for.
 
     .venv/bin/python benchmarks/bench_docs.py
     .venv/bin/python benchmarks/bench_docs.py --cold
@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from gjj.reports.site import build_site
+from gjj.reports.docs.build import build_site
 
 GOAL_S = 10.0
 

@@ -7,7 +7,7 @@ removed), 2 an input could not be read. Scenario-level differences are reported 
 the exit status: a certificate is issued per clause, so CI gates on clauses.
 
 This module also holds what every report renderer needs to read a document: ``as_doc`` (schema
-check first, then the pydantic model), the verdict and outcome labels, and ``clean_text``.
+check first, then the pydantic model), ``load_doc`` and ``clean_text``. The labels are ``labels.py``'s.
 """
 from __future__ import annotations
 
@@ -20,26 +20,10 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from .labels import OUTCOME_LABELS, OUTCOMES, VERDICT_LABELS, VERDICTS, both
 from .model import SCHEMA, VerdictsDoc
 
 # ---------------------------------------------------------------- reading a verdicts document
-
-VERDICTS = ("pass", "fail", "not_verifiable", "error")
-OUTCOMES = ("passed", "failed", "error", "not_verifiable")
-
-# Short labels (Chinese, English); the long wording is the document's legend.
-VERDICT_LABELS: dict[str, tuple[str, str]] = {
-    "pass": ("通过", "pass"),
-    "fail": ("不符合", "fail"),
-    "not_verifiable": ("无法验证", "not verifiable"),
-    "error": ("出错", "error"),
-}
-OUTCOME_LABELS: dict[str, tuple[str, str]] = {
-    "passed": ("通过", "passed"),
-    "failed": ("未通过", "failed"),
-    "error": ("出错", "error"),
-    "not_verifiable": ("无法验证", "not verifiable"),
-}
 
 
 class DocError(ValueError):
@@ -97,13 +81,6 @@ def clean_text(value: object) -> str:
 
 
 # ---------------------------------------------------------------- comparison
-
-def _label(labels: dict[str, tuple[str, str]], key: str | None) -> str:
-    if key is None:
-        return "—"
-    zh, en = labels.get(key, (key, key))
-    return f"{zh}（{en}）"
-
 
 def _width(s: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in s)
@@ -171,7 +148,7 @@ class Comparison:
             for k in keys:
                 a, b = old_counts.get(k, 0), new_counts.get(k, 0)
                 delta = f"{b - a:+d}" if b != a else "0"
-                out.append(f"  {_pad(_label(labels, k), 30)}{_pad(str(a), 12)}{_pad(str(b), 12)}{delta}")
+                out.append(f"  {_pad(both(labels, k), 30)}{_pad(str(a), 12)}{_pad(str(b), 12)}{delta}")
             out.append("")
 
         def section(title: str, rows: list[str]) -> None:
@@ -182,22 +159,22 @@ class Comparison:
         width = max([_width(c[0]) for c in self.clause_changes + self.clauses_added + self.clauses_removed]
                     + [4]) + 2
         section("结论有变化的条款（clauses whose verdict changed）",
-                [f"  {_pad(cid, width)}{_label(VERDICT_LABELS, a)} → {_label(VERDICT_LABELS, b)}{_direction(a, b)}"
+                [f"  {_pad(cid, width)}{both(VERDICT_LABELS, a)} → {both(VERDICT_LABELS, b)}{_direction(a, b)}"
                  for cid, a, b in self.clause_changes])
         section("新增条款（clauses added）",
-                [f"  {_pad(cid, width)}{_label(VERDICT_LABELS, v)}" for cid, v in self.clauses_added])
+                [f"  {_pad(cid, width)}{both(VERDICT_LABELS, v)}" for cid, v in self.clauses_added])
         section("移除条款（clauses removed）",
-                [f"  {_pad(cid, width)}{_label(VERDICT_LABELS, v)}" for cid, v in self.clauses_removed])
+                [f"  {_pad(cid, width)}{both(VERDICT_LABELS, v)}" for cid, v in self.clauses_removed])
 
         keys = self.scenario_changes + self.scenarios_added + self.scenarios_removed
         swidth = max([_width(s[0]) for s in keys] + [4]) + 2
         section("结果有变化的场景（scenarios whose outcome changed）",
-                [f"  {_pad(k, swidth)}{_label(OUTCOME_LABELS, a)} → {_label(OUTCOME_LABELS, b)}"
+                [f"  {_pad(k, swidth)}{both(OUTCOME_LABELS, a)} → {both(OUTCOME_LABELS, b)}"
                  for k, a, b in self.scenario_changes])
         section("新增场景（scenarios added）",
-                [f"  {_pad(k, swidth)}{_label(OUTCOME_LABELS, v)}" for k, v in self.scenarios_added])
+                [f"  {_pad(k, swidth)}{both(OUTCOME_LABELS, v)}" for k, v in self.scenarios_added])
         section("移除场景（scenarios removed）",
-                [f"  {_pad(k, swidth)}{_label(OUTCOME_LABELS, v)}" for k, v in self.scenarios_removed])
+                [f"  {_pad(k, swidth)}{both(OUTCOME_LABELS, v)}" for k, v in self.scenarios_removed])
 
         out.append("结论：有条款的结论发生了变化（result: some clause verdict changed）" if self.changed
                    else "结论：条款结论没有变化（result: no clause verdict changed）")

@@ -16,6 +16,7 @@ from collections import OrderedDict
 from pathlib import Path
 
 from .compare import as_doc, clean_text
+from .labels import OUTCOME_LABELS, VERDICT_LABELS, both
 from .model import Scenario, VerdictsDoc
 
 STATUS = {"passed": "passed", "failed": "failed", "error": "failed", "skipped": "skipped", "not_run": "skipped"}
@@ -42,9 +43,9 @@ def scenario_tags(s: Scenario) -> list[str]:
 def _error_message(s: Scenario) -> str:
     f = s.failure
     if f is None:
-        return "出错（error）" if s.outcome == "error" else "未通过（failed）"
+        return both(OUTCOME_LABELS, "error" if s.outcome == "error" else "failed")
     head = (f"出错（error，工具未能完成检查，不代表门户不符合）：{f.message}" if f.kind == "error"
-            else f"不符合（fail）：{f.message}")
+            else f"{both(VERDICT_LABELS, 'fail')}：{f.message}")
     lines = [head]
     if f.expected is not None:
         lines.append(f"期望（expected）：{f.expected}")
@@ -78,19 +79,19 @@ def _element(s: Scenario, feature_id: str, element_id: str) -> dict:
         status = "skipped" if s.outcome == "not_verifiable" else STATUS.get(st.outcome, "skipped")
         message = None
         if status == "failed":  # strict readers refuse a failed step without a message
-            message = _error_message(s) if (i == fstep or fstep is None) else "未通过（failed）"
+            message = _error_message(s) if (i == fstep or fstep is None) else both(OUTCOME_LABELS, "failed")
         keyword = st.keyword if st.keyword.endswith(" ") else st.keyword + " "
         steps.append({"keyword": clean_text(keyword), "name": clean_text(st.text), "line": s.line,
                       "match": {"location": location}, "result": _result(status, st.duration_s, message)})
     if s.outcome == "not_verifiable" and not steps:
         # Report tools count a scenario with no steps as passed; one skipped step keeps it skipped.
-        steps.append({"keyword": "* ", "name": clean_text(f"无法验证（not verifiable）：{s.reason or '—'}"),
+        steps.append({"keyword": "* ", "name": clean_text(f"{both(OUTCOME_LABELS, 'not_verifiable')}：{s.reason or '—'}"),
                       "line": s.line, "match": {"location": location}, "result": _result("skipped", 0.0)})
     element = {
         "id": f"{feature_id};{element_id}", "keyword": "场景", "type": "scenario",
         "name": clean_text(f"{s.id} {s.name} [{s.driver}]"
                            + (" " + "，".join(f"{k}={v}" for k, v in s.example.items()) if s.example else "")),
-        "description": clean_text(f"无法验证（not verifiable）：{s.reason}" if s.outcome == "not_verifiable"
+        "description": clean_text(f"{both(OUTCOME_LABELS, 'not_verifiable')}：{s.reason}" if s.outcome == "not_verifiable"
                                   and s.reason else ""),
         "line": s.line,
         "tags": [{"name": clean_text(t)} for t in scenario_tags(s)],

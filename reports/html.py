@@ -12,49 +12,35 @@ from __future__ import annotations
 
 import re
 from collections import OrderedDict
-from pathlib import Path, PurePosixPath
-from urllib.parse import quote
+from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from .compare import OUTCOME_LABELS, OUTCOMES, VERDICT_LABELS, VERDICTS, as_doc, clean_text
+from .compare import as_doc, clean_text
+from .labels import (
+    CHECKABLE_LABELS,
+    EVIDENCE_LABELS,
+    MODE_LABELS,
+    OUTCOME_LABELS,
+    OUTCOMES,
+    PREFLIGHT_LABELS,
+    STEP_LABELS,
+    VERDICT_LABELS,
+    VERDICTS,
+    pair,
+)
+from .links import anchor_safe, relative_href
 from .model import PolicyValue, Scenario, VerdictsDoc
+from .verdicts import REASONS
 
 STEP_MARKS = {"passed": "✓", "failed": "✗", "error": "✗", "skipped": "–", "not_run": "–"}
-STEP_LABELS = {"passed": ("通过", "passed"), "failed": ("未通过", "failed"), "error": ("出错", "error"),
-               "skipped": ("跳过", "skipped"), "not_run": ("未执行", "not run")}
 VERDICT_MARKS = {"pass": "✓", "fail": "✗", "not_verifiable": "–", "error": "!"}
 OUTCOME_MARKS = {"passed": "✓", "failed": "✗", "error": "!", "not_verifiable": "–"}
 EXIT_CODES = {0: ("全部通过", "all passed"), 1: ("有条款不符合", "some clause failed"),
               2: ("运行未完成", "the run did not complete")}
-MODES = {"api": ("接口", "API"), "web": ("网页（浏览器）", "web (browser)"), "all": ("接口和网页", "API and web")}
-CHECKABLE = {"api": ("接口", "API"), "web": ("网页", "web"), "api+web": ("接口和网页", "API and web"),
-             "offline": ("线下", "offline"), "—": ("—", "—")}
-PREFLIGHT = {"ok": ("正常", "ok"), "warn": ("警告", "warning"), "fail": ("失败", "failed")}
-EVIDENCE_KINDS = {"http": ("HTTP 记录", "HTTP exchange"), "screenshot": ("截图", "screenshot"),
-                  "html": ("网页快照", "HTML snapshot"), "trace": ("浏览器追踪", "Playwright trace"),
-                  "log": ("日志", "log")}
-# Scenario.reason is Chinese only; its code gives the English reader the gist.
-REASON_CODES = {"offline": "offline: done at a counter or by phone, not observable online",
-                "web_only": "web only: checkable only in the browser (run with the web driver)",
-                "no_test_control": "the target offers no test control for this set-up",
-                "capability": "the target has not declared this capability",
-                "filtered": "excluded by the tag filter"}
-
-_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
-
-
-def relative_href(path: str) -> str | None:
-    """A URL for evidence inside the report directory, or None when the path points elsewhere.
-
-    Absolute paths, URLs (any scheme) and ``..`` are refused: the page must not load anything
-    from outside its folder. The result is percent-encoded so spaces, ``#`` and Chinese survive.
-    """
-    p = path.replace("\\", "/")
-    if not p or p.startswith("/") or _SCHEME.match(p) or ".." in PurePosixPath(p).parts:
-        return None
-    return quote(p, safe="/-._~")
+# Scenario.reason is Chinese only; its code gives the English reader the gist (the clause reasons' words).
+REASON_CODES = {code: en for code, (_, en) in REASONS.items()}
 
 
 def anchor_ids(prefix: str, names: list[str]) -> dict[str, str]:
@@ -64,7 +50,7 @@ def anchor_ids(prefix: str, names: list[str]) -> dict[str, str]:
     for name in names:
         if name in out:
             continue
-        base = prefix + (re.sub(r"[^A-Za-z0-9_.-]+", "-", name).strip("-") or "x")
+        base = prefix + anchor_safe(name)
         candidate, n = base, 1
         while candidate in used:
             n += 1
@@ -117,7 +103,7 @@ def _evidence(s: Scenario) -> tuple[list[dict], list[dict]]:
     """Screenshots (shown inline) and everything else (linked)."""
     images, links = [], []
     for ev in s.evidence:
-        item = {"kind": ev.kind, "kind_label": EVIDENCE_KINDS.get(ev.kind, (ev.kind, ev.kind)),
+        item = {"kind": ev.kind, "kind_label": pair(EVIDENCE_LABELS, ev.kind),
                 "path": ev.path, "label": ev.label or ev.path, "href": relative_href(ev.path)}
         (images if ev.kind == "screenshot" and item["href"] else links).append(item)
     return images, links
@@ -138,8 +124,8 @@ def _context(doc: VerdictsDoc) -> dict:
         "not_passed": not_passed, "by_feature": by_feature, "total_clauses": total_clauses,
         "verdicts": VERDICTS, "outcomes": OUTCOMES, "verdict_labels": VERDICT_LABELS,
         "outcome_labels": OUTCOME_LABELS, "verdict_marks": VERDICT_MARKS, "outcome_marks": OUTCOME_MARKS,
-        "step_marks": STEP_MARKS, "step_labels": STEP_LABELS, "exit_codes": EXIT_CODES, "modes": MODES,
-        "preflight_labels": PREFLIGHT, "checkable": CHECKABLE, "reason_codes": REASON_CODES,
+        "step_marks": STEP_MARKS, "step_labels": STEP_LABELS, "exit_codes": EXIT_CODES, "modes": MODE_LABELS,
+        "preflight_labels": PREFLIGHT_LABELS, "checkable": CHECKABLE_LABELS, "reason_codes": REASON_CODES,
         "policy_values": _policy_values(doc),
         "duration": duration_text(doc.duration_s), "started": time_text(doc.started_at),
         "finished": time_text(doc.finished_at), "failure_step": _failure_step, "evidence": _evidence,

@@ -12,10 +12,8 @@ from collections import OrderedDict
 from pathlib import Path
 
 from .compare import as_doc, clean_text
+from .labels import EVIDENCE_LABELS, OUTCOME_LABELS, both
 from .model import Scenario, VerdictsDoc
-
-EVIDENCE_KINDS = {"http": "HTTP 记录（HTTP exchange）", "screenshot": "截图（screenshot）",
-                  "html": "网页快照（HTML snapshot）", "trace": "浏览器追踪（Playwright trace）", "log": "日志（log）"}
 
 
 def _classname(feature: str) -> str:
@@ -44,7 +42,7 @@ def _failure_text(s: Scenario) -> str:
 
 
 def _evidence_text(s: Scenario) -> str:
-    return "\n".join(f"{EVIDENCE_KINDS.get(e.kind, e.kind)}：{e.path}" + (f"  {e.label}" if e.label else "")
+    return "\n".join(f"{both(EVIDENCE_LABELS, e.kind)}：{e.path}" + (f"  {e.label}" if e.label else "")
                      for e in s.evidence)
 
 
@@ -72,13 +70,13 @@ def _testcase(suite: ET.Element, s: Scenario) -> None:
         _sub(props, "property", name="clause", value=cid)
     message = s.failure.message if s.failure else ""
     if s.outcome == "failed":
-        _sub(case, "failure", _failure_text(s), message=message.splitlines()[0] if message else "未通过（failed）",
+        _sub(case, "failure", _failure_text(s), message=message.splitlines()[0] if message else both(OUTCOME_LABELS, "failed"),
              type="fail")
     elif s.outcome == "error":
-        _sub(case, "error", _failure_text(s), message=message.splitlines()[0] if message else "出错（error）",
+        _sub(case, "error", _failure_text(s), message=message.splitlines()[0] if message else both(OUTCOME_LABELS, "error"),
              type="error")
     elif s.outcome == "not_verifiable":
-        _sub(case, "skipped", message=f"无法验证（not verifiable）：{s.reason or s.reason_code or '—'}")
+        _sub(case, "skipped", message=f"{both(OUTCOME_LABELS, 'not_verifiable')}：{s.reason or s.reason_code or '—'}")
     if s.evidence:
         _sub(case, "system-out", _evidence_text(s))
 

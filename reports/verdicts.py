@@ -6,18 +6,20 @@ order of severity: ``fail`` (the portal is wrong) over ``error`` (the harness co
 count for or against a clause; scenarios that could not run for a reason of the target (no test
 control, a capability not declared) make a clause that has no failure ``not_verifiable``: part of
 it was not checked.
+
+The clauses and their not-verifiable reasons come from the catalogue (``gjj.fixtures.guide.catalogue``).
 """
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Iterable
 from pathlib import Path
 
+from gjj.fixtures.guide.catalogue import Reason, load_catalogue, load_reasons
+
+from .labels import OUTCOMES, VERDICTS
 from .model import ClauseVerdict, Scenario, Summary
 
-ROOT = Path(__file__).resolve().parents[1]
-CATALOGUE = ROOT / "fixtures" / "guide" / "clauses.md"
-NOT_VERIFIABLE = ROOT / "fixtures" / "guide" / "not_verifiable.toml"
+ROOT = Path(__file__).resolve().parents[1]  # the installed gjj package (the checkout's root): certify's data
 
 # reason codes of skipped scenarios that say nothing about the clause in this mode
 _OUT_OF_MODE = {"web_only"}
@@ -34,26 +36,15 @@ REASONS = {
 }
 
 
-def _catalogue():
-    from gjj.steps.spec_lint import load_catalogue
-    return load_catalogue(CATALOGUE)
-
-
-def _reasons() -> dict[str, dict]:
-    if not NOT_VERIFIABLE.exists():
-        return {}
-    return tomllib.loads(NOT_VERIFIABLE.read_text(encoding="utf-8")).get("clauses", {})
-
-
 def clause_verdicts(scenarios: Iterable[Scenario], mode: str, filtered: bool = False,
                     run_error: str | None = None, selected: set[str] | None = None) -> list[ClauseVerdict]:
     """`selected`: the clauses cited by the scenarios selected to run (None: not known)."""
     scenarios = list(scenarios)
-    reasons = _reasons()
+    reasons, _ = load_reasons()  # its errors are the coverage check's to report (and fail on)
     out: list[ClauseVerdict] = []
-    for cid, clause in _catalogue().items():
+    for cid, clause in load_catalogue().items():
         citing = [s for s in scenarios if cid in s.clauses]
-        checkable = "+".join(k for k in ("api", "web", "offline") if k in clause.checkable) or "—"
+        checkable = clause.checkable_text
         base = {"id": cid, "topic": clause.gloss, "text": clause.text or clause.gloss, "checkable": checkable,
                 "scenarios": [s.key for s in citing]}
         was_selected = selected is None or cid in selected
@@ -62,7 +53,7 @@ def clause_verdicts(scenarios: Iterable[Scenario], mode: str, filtered: bool = F
     return out
 
 
-def _judge(cid: str, checkable: str, citing: list[Scenario], mode: str, filtered: bool, reasons: dict,
+def _judge(cid: str, checkable: str, citing: list[Scenario], mode: str, filtered: bool, reasons: dict[str, Reason],
            run_error: str | None) -> dict:
     if "offline" in checkable:
         return _nv("offline")
@@ -93,7 +84,7 @@ def _judge(cid: str, checkable: str, citing: list[Scenario], mode: str, filtered
     # no scenario of this mode ran for the clause: say why
     if cid in reasons and not citing:
         r = reasons[cid]
-        return {"verdict": "not_verifiable", "reason": r.get("reason"), "reason_en": r.get("reason_en")}
+        return {"verdict": "not_verifiable", "reason": r.reason, "reason_en": r.reason_en}
     if mode == "api" and "api" not in checkable and "web" in checkable:
         return _nv("web_only")
     if citing:  # only scenarios for another mode
@@ -111,10 +102,10 @@ def _nv(code: str) -> dict:
 
 
 def summary(clauses: list[ClauseVerdict], scenarios: list[Scenario]) -> Summary:
-    c = {k: 0 for k in ("pass", "fail", "not_verifiable", "error")}
+    c = {k: 0 for k in VERDICTS}
     for v in clauses:
         c[v.verdict] += 1
-    s = {k: 0 for k in ("passed", "failed", "error", "not_verifiable")}
+    s = {k: 0 for k in OUTCOMES}
     for sc in scenarios:
         s[sc.outcome] += 1
     return Summary(clauses=c, scenarios=s)

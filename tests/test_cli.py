@@ -41,7 +41,7 @@ def test_each_subcommand_belongs_to_the_module_that_implements_it():
     sub = next(a for a in parser._subparsers._group_actions)
     owners = {name: p.get_default("run").__module__ for name, p in sub.choices.items()}
     assert owners == {"serve": "gjj.simulator.cli", "demo": "gjj.simulator.cli", "seed": "gjj.simulator.cli",
-                      "certify": "gjj.reports.certify", "docs": "gjj.reports.site",
+                      "certify": "gjj.reports.certify", "docs": "gjj.reports.docs.command",
                       "compare": "gjj.reports.compare", "manifest": "gjj.reports.manifest"} | {
         n: m for n, m in owners.items() if n not in EXPECTED}  # plug-in commands from entry points
 

@@ -21,8 +21,12 @@ from policy_edits import SOURCE, policy_with_longer_hours
 from reports_sample import PAYLOAD, sample_doc, tiny_png, write_evidence
 
 from gjj import cli
-from gjj.reports.site import GLOSSARY, SiteError, build_site, guide_passages, is_stale
-from gjj.steps.spec_lint import load_catalogue
+from gjj.fixtures.guide.catalogue import load_catalogue
+from gjj.reports.docs.build import build_site
+from gjj.reports.docs.errors import SiteError
+from gjj.reports.docs.glossary import GLOSSARY
+from gjj.reports.docs.guide_text import guide_passages
+from gjj.reports.docs.review import is_stale
 
 ROOT = Path(__file__).resolve().parents[1]
 FEATURES = ROOT / "features"

@@ -15,10 +15,11 @@ import pytest
 from reports_sample import HTML_SNAPSHOT, PAYLOAD, SCREENSHOT, TARGET_URL, TRACE, sample_doc, write_evidence
 
 from gjj.cli import main as gjj_main
-from gjj.reports.compare import OUTCOME_LABELS, VERDICT_LABELS, DocError, compare
+from gjj.reports.compare import DocError, compare
 from gjj.reports.cucumber import write_cucumber
 from gjj.reports.html import render_html, write_html
 from gjj.reports.junit import write_junit
+from gjj.reports.labels import OUTCOME_LABELS, VERDICT_LABELS
 from gjj.reports.manifest import MANIFEST, verify_manifest, write_manifest
 from gjj.reports.model import LEGEND, SCHEMA
 
