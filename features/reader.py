@@ -69,40 +69,37 @@ class Step:
 
 
 @dataclass(frozen=True)
-class Examples:
+class Block:
+    """What every block of a feature file starts with: its keyword (功能, 规则, 背景, 场景, 例子 …), name and line."""
+
     keyword: str
     name: str
     line: int
+
+
+@dataclass(frozen=True)
+class Examples(Block):
     tags: tuple[Tag, ...]
     header: Row | None
     rows: tuple[Row, ...]
 
 
 @dataclass(frozen=True)
-class Background:
-    keyword: str
-    name: str
-    line: int
+class Background(Block):
     steps: tuple[Step, ...]
 
 
 @dataclass(frozen=True)
-class Rule:
-    keyword: str
-    name: str
-    line: int
+class Rule(Block):
     description: str
     tags: tuple[Tag, ...]
     background: Background | None
 
 
 @dataclass(frozen=True)
-class Scenario:
+class Scenario(Block):
     """A scenario or scenario outline."""
 
-    keyword: str
-    name: str
-    line: int
     description: str
     tags: tuple[Tag, ...]  # its own
     inherited: tuple[Tag, ...]  # the Feature's and its Rule's
@@ -129,12 +126,9 @@ class Scenario:
 
 
 @dataclass(frozen=True)
-class Feature:
+class Feature(Block):
     path: Path | None
     language: str
-    keyword: str
-    name: str
-    line: int
     description: str
     tags: tuple[Tag, ...]
     background: Background | None
@@ -217,7 +211,7 @@ def _feature(doc: dict[str, Any], path: Path | None) -> Feature | None:
                                                feature_steps + (rule_bg.steps if rule_bg else ()), rule))
         elif "scenario" in child:
             scenarios.append(_scenario(child["scenario"], tags, feature_steps, None))
-    return Feature(path, node.get("language", ""), node["keyword"], node.get("name", ""), node["location"]["line"],
+    return Feature(node["keyword"], node.get("name", ""), node["location"]["line"], path, node.get("language", ""),
                    textwrap.dedent(node.get("description", "")), tags, background, tuple(rules), tuple(scenarios))
 
 
