@@ -5,5 +5,7 @@
 - ``verdicts``: scenarios → clause verdicts;
 - ``html``, ``junit``, ``cucumber``: the report files; ``manifest``: SHA-256 of every file;
 - ``compare``: what changed between two runs;
-- ``certify``: the ``gjj certify`` command that ties them together.
+- ``labels``: the words for verdicts, outcomes, drivers … (Chinese, English); ``links``: what a report may point at;
+- ``certify``: the ``gjj certify`` command that ties them together;
+- ``docs``: the ``gjj docs`` command, the living documentation site for policy staff.
 """
