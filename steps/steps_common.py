@@ -137,7 +137,7 @@ def completes_opening(operator: Operator):
         raise SpecFailure(f"开通步骤不受理：{refusal.code} {refusal.detail}")
 
 
-@given(sentence("经办人已把数字证书口令由“{old:Pin}”修改为“{new:Pin}”"))
+@given(sentence("经办人已把数字证书口令由“{old:Quoted}”修改为“{new:Quoted}”"))
 def has_changed_pin(operator: Operator, old: str, new: str):
     operator.changes_pin(old, new)
 
