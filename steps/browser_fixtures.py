@@ -48,7 +48,7 @@ def browser_context(request, browser, target):
     shots = request.config.getoption("--screenshots")
     if shots and not failed:  # the screen each scenario ends on, named by its stable ID, for people to look at
         name = _screenshot(context, Path(shots), request.node)
-        slip = getattr(getattr(request.node, "gjj_operator", None), "last", None)
+        slip = getattr(getattr(request.node, "gjj_operator", None), "printed", None)
         if name and isinstance(slip, Slip):  # and the printed 汇（补）缴书 itself, as a person would see it
             _pdf_screenshot(slip.pdf, Path(shots) / f"{name}-slip.png")
     if failed:

@@ -25,6 +25,7 @@ import pytest
 from gjj.features.reader import FeatureParseError, feature_files, read as read_feature
 from gjj.steps.drivers.api import ApiControl, ApiPortal, Http, dumps
 from gjj.steps.browser_fixtures import browser, browser_context, playwright_instance  # noqa: F401  (fixtures)
+from gjj.steps.dsl.failures import CapabilityNotDeclared
 from gjj.steps.dsl.operator import Operator
 from gjj.steps.dsl.visitor import Visitor
 from gjj.steps.dsl.world import World
@@ -285,6 +286,14 @@ def operator(request, target, world, http_log, driver_kind) -> Operator:
 @pytest.fixture
 def visitor(operator) -> Visitor:
     return Visitor(operator)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_bdd_step_error(request, feature, scenario, step, step_func, step_func_args, exception):
+    # A business the target does not declare: the scenario is not verifiable here, so a skip with the
+    # DSL's reason. First among the hooks, so no plugin records the step as an error: the skip stops them.
+    if isinstance(exception, CapabilityNotDeclared):
+        pytest.skip(str(exception))
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -6,6 +6,13 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from decimal import Decimal
+from typing import NewType
+
+# The typed values of the specification's sentences, in the driver contract's form.
+Month = NewType("Month", str)      # 'YYYY-MM'
+Moment = NewType("Moment", str)    # ISO 8601 with the Beijing offset, '2025-03-05T10:00:00+08:00'
+Amount = Decimal                   # yuan; the drivers receive str(amount), '6000' or '6000.50'
 
 # Why a submission is refused, in the words a person reads → the API contract's codes.
 REFUSALS = {
@@ -48,34 +55,53 @@ BACK_PAY_CAUSES = {
     "缴存基数不足": "base_shortfall",
 }
 
-ACCOUNT_STATES = {"正常": "normal", "封存": "sealed"}
+ACCOUNT_STATES = {"正常": "normal", "封存": "sealed"}   # as the portal labels an account
 REPORTABLE_FIELDS = {"姓名": "name", "身份证号码": "id_number"}
+
+# the steps of the opening (开通) an operator may try to jump to → the portal contract's action
+OPENING_STEPS = {"核对单位信息": "confirm_unit_info", "设置查询密码": "set_query_password",
+                 "完成开通": "complete_opening"}
+
+# the edges of the business hours a scenario's clock is set to (fixtures/policy/business_hours.toml)
+HOURS_EDGES = ("开始前1秒", "开始时", "结束前1秒", "结束时")
+
+BROWSER_WARNINGS = {  # what the old browser says → the portal contract's warning kind
+    "此网站的安全证书有问题": "cert-error",
+    "该站点安全证书的吊销信息不可用，是否继续？": "revocation",
+    "您与该站点交换的信息不会被其他人查看或更改，但该站点的安全证书有问题": "cert-notice",
+}
 
 _CN_DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
 _CN_MONTH = re.compile(r"^(\d{4})年(\d{1,2})月$")
 _WEEKDAY = re.compile(r"[（(]星期.[）)]|[（(][^）)]*[）)]")
 
 
-def moment(text: str) -> str:
+def moment(text: str) -> Moment:
     """'2025-03-05 08:59:59', '2025年3月5日（星期三）08:59:59' → ISO 8601 in Beijing time."""
     t = _WEEKDAY.sub(" ", text.strip())
     t = _CN_DATE.sub(lambda m: f"{int(m[1]):04d}-{int(m[2]):02d}-{int(m[3]):02d}", t)
     t = " ".join(t.split())
-    return datetime.fromisoformat(t).replace(microsecond=0).isoformat() + "+08:00"
+    return Moment(datetime.fromisoformat(t).replace(microsecond=0).isoformat() + "+08:00")
 
 
-def month(text: str) -> str:
+def month(text: str) -> Month:
     """'2025年3月' or '2025-03' → '2025-03'."""
     t = text.strip()
     m = _CN_MONTH.match(t)
     if m:
-        return f"{int(m[1]):04d}-{int(m[2]):02d}"
+        return Month(f"{int(m[1]):04d}-{int(m[2]):02d}")
     if re.fullmatch(r"\d{4}-\d{2}", t):
-        return t
+        return Month(t)
     raise ValueError(f"不是年月：{text}")
 
 
-def months(text: str) -> list[str]:
+def month_label(value: Month) -> str:
+    """'2025-03' → '2025年3月', as a printed document writes the month."""
+    y, m = value.split("-")
+    return f"{int(y)}年{int(m)}月"
+
+
+def months(text: str) -> list[Month]:
     """'2024年10月至2024年12月' (inclusive range) or '2024年10月、2024年11月' → list of YYYY-MM."""
     t = text.strip()
     if "至" in t:
@@ -83,11 +109,12 @@ def months(text: str) -> list[str]:
         y, m = map(int, first.split("-"))
         out = []
         while f"{y:04d}-{m:02d}" <= last:
-            out.append(f"{y:04d}-{m:02d}")
+            out.append(Month(f"{y:04d}-{m:02d}"))
             y, m = (y + 1, 1) if m == 12 else (y, m + 1)
         return out
     return [month(x) for x in re.split(r"[、，,]", t) if x.strip()]
 
 
-def amount(text: str) -> str:
-    return text.strip().removesuffix("元").replace(",", "")
+def amount(text: str) -> Amount:
+    """'6,000', '6000元', '6000.50' → Decimal."""
+    return Decimal(text.strip().removesuffix("元").replace(",", ""))

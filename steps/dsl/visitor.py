@@ -1,18 +1,18 @@
 """The person at the PC (使用者): the programs installed, what the browser shows, where they click.
-Only a browser driver has these abilities; the scenarios that need them are tagged @web."""
+Only a browser driver gives these abilities (the operator's portal, shared: the same person logs in);
+the scenarios that need them are tagged @web. Tasks act, questions return what the page shows."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from ..drivers.base import Login, Refusal, Slip
-from .operator import Operator, SpecFailure
+from . import terms
+from .failures import SpecFailure
+from .operator import Operator
+from .terms import Month
 
-WARNINGS = {  # what the old browser says → the portal contract's warning kind
-    "此网站的安全证书有问题": "cert-error",
-    "该站点安全证书的吊销信息不可用，是否继续？": "revocation",
-    "您与该站点交换的信息不会被其他人查看或更改，但该站点的安全证书有问题": "cert-notice",
-}
-LOGIN_HEADING = "网上服务厅登录"
+HALL_LOGIN = "/hall/login"
+HALL_HELP = "/hall/help"
 
 
 @dataclass
@@ -31,16 +31,23 @@ class Visitor:
     def has_programs(self, **installed: bool) -> None:
         self._browser().set_programs(**installed)
 
+    def installs_cert_assistant_and_logs_in(self) -> Login:
+        self.has_programs(cert_assistant=True)
+        return self.operator.logs_in()
+
+    def installs_print_component_and_prints(self, month: Month) -> Slip | Refusal:
+        self.has_programs(print_component=True)
+        return self.operator.prints_slip(month)
+
     # --- the browser ------------------------------------------------------------------------
-    def sees_browser_warning(self, text: str) -> None:
-        kind = WARNINGS.get(text.rstrip("。"))
+    def meets_browser_warning(self, text: str) -> str:
+        """Opens the portal in a browser that shows the warning `text`; the page title it then shows."""
+        kind = terms.BROWSER_WARNINGS.get(text.rstrip("。"))
         if kind is None:
             raise AssertionError(f"规格中未定义的浏览器提示：{text}")
         browser = self._browser()
         browser.browser_warning(kind)
-        shown = browser.open("/")
-        if text.rstrip("。") not in shown:
-            raise SpecFailure(f"浏览器应提示“{text}”，实际页面标题为“{shown}”")
+        return browser.open("/")
 
     def clicks(self, name: str) -> None:
         browser = self._browser()
@@ -53,35 +60,28 @@ class Visitor:
         browser.click("公积金专区")
         browser.click("网上服务厅")
 
-    def opens(self, path: str) -> str:
-        return self._browser().open(path)
+    def enters_via_platform_and_logs_in(self) -> Login:
+        self.enters_via_platform()
+        return self.operator.logs_in_via_platform()
 
-    def should_be_on(self, heading: str) -> None:
-        shown = self._browser().heading()
-        if shown != heading:
-            raise SpecFailure(f"应进入“{heading}”页面，实际为“{shown}”")
+    def opens_hall(self) -> str:
+        return self._browser().open(HALL_LOGIN)
 
-    def should_see_link(self, name: str) -> None:
+    def opens_help(self) -> str:
+        return self._browser().open(HALL_HELP)
+
+    def follows_link(self, name: str) -> str:
+        """Clicks the link `name`; the heading of the page it leads to."""
         browser = self._browser()
-        if browser.link(name).count() == 0:
-            raise SpecFailure(f"页面上没有“{name}”的链接")
         browser.click(name)
-        if name not in browser.heading():
-            raise SpecFailure(f"点击“{name}”后应进入“{name}”，实际为“{browser.heading()}”")
+        return browser.heading()
 
-    def should_see_rows(self, rows: list[tuple[str, str]]) -> None:
-        text = self._browser().text()
-        missing = [f"{k}：{v}" for k, v in rows if k not in text or v not in text]
-        if missing:
-            raise SpecFailure(f"页面上缺少：{'；'.join(missing)}")
+    # --- questions --------------------------------------------------------------------------
+    def heading(self) -> str:
+        return self._browser().heading()
 
+    def has_link(self, name: str) -> bool:
+        return self._browser().link(name).count() > 0
 
-def shown_message(outcome: object) -> str | None:
-    """The message a person sees after an action: a prompt, a fault or a refusal."""
-    if isinstance(outcome, Login):
-        return outcome.prompt or (outcome.refusal.detail if outcome.refusal else None)
-    if isinstance(outcome, Refusal):
-        return outcome.detail
-    if isinstance(outcome, Slip):
-        return None
-    return None
+    def page_text(self) -> str:
+        return self._browser().text()
