@@ -47,7 +47,8 @@ def stage(dest: Path, root: Path = ROOT) -> Path:
 
 def lint(staged: Path, *args: str) -> subprocess.CompletedProcess:
     """`lint-imports` on a staged copy: only that copy on the path, so it is the copy that is read."""
-    env = {**os.environ, "PYTHONPATH": str(staged), "PYTHONDONTWRITEBYTECODE": "1"}
+    env = {**os.environ, "PYTHONPATH": str(staged), "PYTHONDONTWRITEBYTECODE": "1",
+           "COLUMNS": "240"}  # wide enough that no contract's name is wrapped
     return subprocess.run([str(LINT_IMPORTS), "--no-cache", str(staged / "pyproject.toml"), *args],
                           cwd=staged, env=env, capture_output=True, text=True, timeout=300, check=False)
 
