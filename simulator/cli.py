@@ -63,6 +63,11 @@ def _print_tls(tls, base: str) -> None:
           f"{'reused' if tls.ca_reused else 'new'} local CA in {tls.directory}"
           f"{'（临时目录，退出时删除 / temporary, removed on exit）' if tls.temporary else ''}")
     print(f"  服务器证书适用于 / server certificate for: {', '.join(tls.identities)}")
+    if tls.ca_expiring:
+        end = f"{tls.ca_not_after:%Y-%m-%d %H:%M} UTC"
+        print(f"  注意：本地 CA 将于 {end} 到期，服务器证书随之失效；删除 ca.pem 和 ca.key 即可新建 CA（客户端须重新信任）/ "
+              f"note: the local CA expires on {end}, and the server certificate with it; remove ca.pem and ca.key "
+              "to make a new CA (clients must then trust the new ca.pem)")
     print(f"  CA 证书 (CA bundle): {ca}")
     print("  客户端二选一 / clients, one of:")
     print(f"    信任此 CA / trust this CA:  --ca-bundle {ca}   (GJJ_CA_BUNDLE={ca}; curl --cacert {ca})")
