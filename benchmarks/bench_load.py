@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/bench_load.py [--seconds 20] [--levels 1,8,32] [--units 50 --employees 200]
 
-Starts the simulator as a separate process (`gjj serve --test-control --db <tmp file> --port 0`,
+Starts the simulator as a separate process (gjj.simulator.server.CentreProcess: `gjj serve --test-control --db <tmp file> --port 0`,
 one uvicorn worker, as shipped), and before each concurrency level resets it, seeds UNITS opened
 units of EMPLOYEES employees (some sealed, some with arrears from a late establish), and sets the
 virtual clock to Wednesday 2025-03-05 10:00, a working day in business hours. Then CLIENTS
@@ -28,8 +28,6 @@ import math
 import os
 import platform
 import random
-import re
-import subprocess
 import sys
 import tempfile
 import time
@@ -39,7 +37,8 @@ from pathlib import Path
 
 import httpx
 
-ROOT = Path(__file__).resolve().parent.parent
+from gjj.simulator.server import CentreProcess
+
 NOW = "2025-03-05T10:00:00+08:00"  # a Wednesday: working day, inside 09:00–17:00
 KINDS = ("login", "roster", "account", "seal", "unseal", "back-pay")
 MIX = {"account": 40, "roster": 30, "login": 6, "seal": 8, "unseal": 8, "back-pay": 8}  # operations, not requests
@@ -49,21 +48,12 @@ LATE_MONTHS = ["2024-06", "2024-07", "2024-08"]  # joined 2024-06, first contrib
 
 
 # --- the server -------------------------------------------------------------------------------
-class Server:
+class Server(CentreProcess):
     """`gjj serve` in its own process; its CPU time is read from /proc to tell where time goes."""
 
     def __init__(self, db: Path, extra: list[str]) -> None:
-        gjj = Path(sys.executable).with_name("gjj")
-        cmd = [str(gjj), "serve", "--test-control", "--db", str(db), "--port", "0", *extra]
-        self.proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        self.url = ""
-        for line in self.proc.stdout:  # the first line names the URL; blocks until it is printed
-            m = re.search(r"(https?://\S+)", line)
-            if m:
-                self.url = m.group(1)
-                break
-        if not self.url:
-            raise RuntimeError(f"gjj serve did not print its URL (exit {self.proc.poll()})")
+        super().__init__("--test-control", "--db", str(db), *extra)
+        self.url = self.start()
 
     def cpu_seconds(self) -> float:
         try:
@@ -81,17 +71,9 @@ class Server:
             pass
         return float("nan")
 
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-
 
 def wait_ready(url: str, timeout: float = 30.0) -> None:
+    """An already running centre (--url): until it answers /healthz."""
     deadline = time.monotonic() + timeout
     while True:
         try:
@@ -326,7 +308,8 @@ def main(argv: list[str] | None = None) -> int:
           f"{args.warmup:g} s warm-up + {args.seconds:g} s per level")
     results: dict[int, dict] = {}
     try:
-        wait_ready(url)
+        if server is None:
+            wait_ready(url)
         for clients in levels:
             t = time.perf_counter()
             world = seed(url, args.units, args.employees, args.seed)

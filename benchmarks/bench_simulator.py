@@ -9,7 +9,7 @@ Measures, on one file database (a temporary file unless --db):
      control.world.complete_unit per unit, as POST /_sim/seed does), written by Seeder.seed in
      calls of BATCH units; the figure includes data generation;
   2. roster latency: the 50-row 职工清册 page of random pages of random units, through the
-     service (Queries.roster) and through HTTP on loopback (uvicorn in a subprocess,
+     service (Queries.roster) and through HTTP on loopback (`gjj serve` on that database in a subprocess,
      requests.Session, bearer token from a certificate login);
   3. the nightly update with PENDING changed accounts: by default all of them changed through
      the real business path (seal: draft + submit through the Businesses service, untimed);
@@ -20,8 +20,6 @@ Measures, on one file database (a temporary file unless --db):
      nothing pending gives the fixed cost.
 
 Prints a table (figure, measured, goal, PASS/MISS); --json PATH also writes every figure.
-The module doubles as the uvicorn app factory for the HTTP part (`http_app`, reading the
-database path from the BENCH_SIM_DB environment variable).
 """
 from __future__ import annotations
 
@@ -35,9 +33,7 @@ import platform
 import pstats
 import random
 import shutil
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -56,12 +52,6 @@ GOALS = {  # figure key -> (goal, unit, comparison)
 }
 PAGE_SIZE = 50
 PIN = "123456"
-
-
-def http_app():
-    """uvicorn --factory entry point: the test-control app on the benchmark database."""
-    from gjj.simulator.app import create_app
-    return create_app(db=os.environ["BENCH_SIM_DB"], test_control=True)
 
 
 # --- helpers ----------------------------------------------------------------------------------
@@ -83,12 +73,6 @@ def _size(path: Path) -> int:
 
 def _mib(n: int) -> str:
     return f"{n / 2**20:,.1f} MiB"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _machine() -> dict:
@@ -227,28 +211,12 @@ def bench_roster_service(svc, units, args) -> dict:
 def bench_roster_http(db: Path, units, args) -> dict:
     import requests
 
-    port = _free_port()
-    env = dict(os.environ, BENCH_SIM_DB=str(db), PYTHONDONTWRITEBYTECODE="1")
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
-    cmd = [sys.executable, "-m", "uvicorn", "--factory", "bench_simulator:http_app",
-           "--app-dir", str(Path(__file__).resolve().parent), "--host", "127.0.0.1", "--port", str(port),
-           "--log-level", "warning", "--no-access-log"]
-    proc = subprocess.Popen(cmd, env=env, cwd=str(ROOT))
-    base = f"http://127.0.0.1:{port}"
+    from gjj.simulator.server import CentreProcess
+
+    centre = CentreProcess("--test-control", "--db", str(db), timeout=60)
+    base = centre.start()  # once /healthz answers
     try:
         http = requests.Session()
-        deadline = time.monotonic() + 60
-        while True:
-            if proc.poll() is not None:
-                raise SystemExit(f"uvicorn exited with {proc.returncode}")
-            try:
-                if http.get(base + "/healthz", timeout=2).status_code == 200:
-                    break
-            except requests.ConnectionError:
-                pass
-            if time.monotonic() > deadline:
-                raise SystemExit("uvicorn did not come up within 60 s")
-            time.sleep(0.1)
         rng = random.Random(args.seed + 2)
         chosen = rng.sample(units, min(args.http_units, len(units)))
         tokens, login_ms = [], []
@@ -278,14 +246,9 @@ def bench_roster_http(db: Path, units, args) -> dict:
             one()
         ms = [one() for _ in range(args.requests)]
         return {**_latency(ms), "logins": len(tokens), "login_p50_ms": _pct(login_ms, 50),
-                "server": "uvicorn " + _uvicorn_version() + " (1 worker, loopback)"}
+                "server": "gjj serve, uvicorn " + _uvicorn_version() + " (1 worker, loopback)"}
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        centre.stop()
 
 
 def _uvicorn_version() -> str:
@@ -451,7 +414,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.no_http:
             _say("[3/4] roster through HTTP: skipped (--no-http)")
         else:
-            _say(f"[3/4] roster through HTTP (uvicorn subprocess): {args.requests} random pages …")
+            _say(f"[3/4] roster through HTTP (gjj serve subprocess): {args.requests} random pages …")
             results["roster_http"] = bench_roster_http(db, units, args)
         loads["after_roster"] = _load()
 

@@ -142,8 +142,8 @@ def certify(args: argparse.Namespace) -> int:
             if args.control_token_env and config.control_token() is None:
                 raise cfg.ConfigError(f"--control-token-env: 环境变量 {args.control_token_env} 未设置 / not set")
         else:
-            from gjj.steps.target import EmbeddedCentre
-            embedded = EmbeddedCentre()
+            from gjj.simulator.server import ThreadedCentre
+            embedded = ThreadedCentre()  # in memory, test control on
             base = embedded.start()
             config = cfg.from_url(base)
             config.target.name = "内置参考实现 / embedded reference centre"

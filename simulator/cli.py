@@ -4,7 +4,8 @@
   gjj demo      serve a seeded demo centre (test control on) and print the URLs to open
   gjj seed      bulk-seed a centre database with realistic Changzhou data
 
-The simulator knows nothing of the harness that tests it: this module imports only the simulator.
+The simulator knows nothing of the harness that tests it: this module imports only the simulator, and,
+as a composition root like app.py, the data generator of gjj.fixtures for `gjj seed`.
 """
 from __future__ import annotations
 
@@ -18,21 +19,12 @@ from pathlib import Path
 
 from .clock import to_shanghai
 from .domain.messages import DomainError
+from .server import base_url, bind_socket, serve
 
 
-def _socket(host: str, port: int) -> socket.socket:
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)  # lets asyncio set TCP_NODELAY
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((host, port))
-    return sock
-
-
-def _run(app, sock: socket.socket, log_level: str, tls=None) -> None:
-    import uvicorn
-    ssl = {"ssl_keyfile": str(tls.server_key), "ssl_certfile": str(tls.server_cert)} if tls else {}
-    config = uvicorn.Config(app, log_level=log_level, access_log=False, timeout_keep_alive=30, **ssl)
-    uvicorn.Server(config).run(sockets=[sock])
+# tests/mutants/serve.py serves its variant through these two names
+_socket = bind_socket
+_run = serve
 
 
 def _serve(app, sock: socket.socket, log_level: str, tls) -> None:
@@ -40,16 +32,10 @@ def _serve(app, sock: socket.socket, log_level: str, tls) -> None:
     try:
         if tls and tls.temporary:  # uvicorn re-raises SIGTERM after shutdown: exit via finally instead
             signal.signal(signal.SIGTERM, _exit_on_sigterm)
-        _run(app, sock, log_level, tls)
+        serve(app, sock, log_level, tls)
     finally:
         if tls:
             tls.cleanup()
-
-
-def _base_url(sock: socket.socket, scheme: str = "http") -> str:
-    host, port = sock.getsockname()[:2]
-    shown = "127.0.0.1" if host in ("0.0.0.0", "") else host
-    return f"{scheme}://{'[' + shown + ']' if ':' in shown else shown}:{port}"
 
 
 def _tls(args: argparse.Namespace):
@@ -77,6 +63,11 @@ def _print_tls(tls, base: str) -> None:
           f"{'reused' if tls.ca_reused else 'new'} local CA in {tls.directory}"
           f"{'（临时目录，退出时删除 / temporary, removed on exit）' if tls.temporary else ''}")
     print(f"  服务器证书适用于 / server certificate for: {', '.join(tls.identities)}")
+    if tls.ca_expiring:
+        end = f"{tls.ca_not_after:%Y-%m-%d %H:%M} UTC"
+        print(f"  注意：本地 CA 将于 {end} 到期，服务器证书随之失效；删除 ca.pem 和 ca.key 即可新建 CA（客户端须重新信任）/ "
+              f"note: the local CA expires on {end}, and the server certificate with it; remove ca.pem and ca.key "
+              "to make a new CA (clients must then trust the new ca.pem)")
     print(f"  CA 证书 (CA bundle): {ca}")
     print("  客户端二选一 / clients, one of:")
     print(f"    信任此 CA / trust this CA:  --ca-bundle {ca}   (GJJ_CA_BUNDLE={ca}; curl --cacert {ca})")
@@ -96,9 +87,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         except (ValueError, DomainError) as e:
             print(f"--now {args.now}: {e}", file=sys.stderr)
             return 2
-    sock = _socket(args.host, args.port)
+    sock = bind_socket(args.host, args.port)
     tls = _tls(args)
-    base = _base_url(sock, "https" if tls else "http")
+    base = base_url(sock, "https" if tls else "http")
     print(f"模拟中心已启动 / reference centre listening: {base}")
     print(f"  API 文档 (OpenAPI):  {base}/docs   {base}/openapi.json")
     if args.test_control:
@@ -133,10 +124,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
     app = create_app(args.db, test_control=True)
     svc = app.state.services
     svc.control.reset(to_shanghai(datetime.fromisoformat(args.now)))
-    units = seed_world(svc, WorldIn.model_validate(DEMO_WORLD))
-    sock = _socket(args.host, args.port)
+    units = seed_world(svc, WorldIn.model_validate(DEMO_WORLD), app.state.data_generator)
+    sock = bind_socket(args.host, args.port)
     tls = _tls(args)
-    base = _base_url(sock, "https" if tls else "http")
+    base = base_url(sock, "https" if tls else "http")
     print(f"演示中心已启动 / demo centre: {base}   虚拟时间 {args.now}（北京时间）")
     print(f"  API 文档:        {base}/docs")
     print(f"  OpenAPI:         {base}/openapi.json")

@@ -12,7 +12,9 @@ A TLS directory holds:
   server.key   its private key (mode 0600)
 
 An existing CA in the directory is reused, so a vendor who added ca.pem to a trust store keeps it
-across restarts; only the server certificate is replaced.
+across restarts; only the server certificate is replaced. An expired CA is refused (remove it to
+make a new one); one that ends within CA_WARN_DAYS is used, but said so (`ca_expiring`), and no
+server certificate outlives the CA that signs it.
 """
 from __future__ import annotations
 
@@ -32,6 +34,7 @@ SERVER_KEY = "server.key"
 DEFAULT_DIR_NAME = ".gjj-tls"
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1")
 SERVER_CERT_DAYS = 397  # leaf certificates valid longer than this are refused by some clients
+CA_WARN_DAYS = 30  # an existing CA this close to its end is reported when the centre starts
 PRIVATE = 0o600
 PUBLIC = 0o644
 
@@ -50,6 +53,8 @@ class TlsFiles:
     identities: tuple[str, ...]  # the names the server certificate is valid for
     ca_reused: bool  # False: a new CA was made (clients must trust the new ca.pem)
     temporary: bool = False  # a temporary directory, removed by cleanup()
+    ca_not_after: _dt.datetime | None = None  # when the CA expires (UTC)
+    ca_expiring: bool = False  # it expires within CA_WARN_DAYS: make a new one soon
 
     def cleanup(self) -> None:
         """Removes a temporary directory (the :memory: case); a chosen directory is kept."""
@@ -124,14 +129,17 @@ def prepare(directory: str | os.PathLike | None = None, hosts: list[str] | tuple
         _write(ca_cert, ca.cert_pem.bytes(), PUBLIC)
 
     names = tuple(hosts) if hosts else tuple(LOOPBACK_NAMES)
-    now = _utcnow().replace(tzinfo=None)  # naive UTC, as cryptography reads it
+    now = _utcnow()
+    ca_end = _not_after(ca._certificate)
+    # a client refuses a certificate whose issuer has expired: the server's ends with its CA at the latest
+    leaf_end = min(now + _dt.timedelta(days=SERVER_CERT_DAYS), ca_end)
     leaf = ca.issue_cert(*names, common_name=names[0], organization_name="gjj reference centre (test only)",
-                         not_before=now - _dt.timedelta(hours=1),
-                         not_after=now + _dt.timedelta(days=SERVER_CERT_DAYS))
+                         not_before=_naive_utc(now - _dt.timedelta(hours=1)), not_after=_naive_utc(leaf_end))
     server_cert, server_key = d / SERVER_CERT, d / SERVER_KEY
     _write(server_key, leaf.private_key_pem.bytes(), PRIVATE)
     _write(server_cert, b"".join(p.bytes() for p in leaf.cert_chain_pems), PUBLIC)
-    return TlsFiles(d, ca_cert, ca_key, server_cert, server_key, names, reused, temporary)
+    return TlsFiles(d, ca_cert, ca_key, server_cert, server_key, names, reused, temporary, ca_end,
+                    ca_end - now < _dt.timedelta(days=CA_WARN_DAYS))
 
 
 def _load_ca(ca_cert: Path, ca_key: Path):
@@ -159,10 +167,20 @@ def _load_ca(ca_cert: Path, ca_key: Path):
         return k.public_bytes(Encoding.DER, PublicFormat.SubjectPublicKeyInfo)
     if spki(cert.public_key()) != spki(ca._private_key.public_key()):
         raise TlsError(f"{ca_key} is not the private key of {ca_cert}")
-    expires = getattr(cert, "not_valid_after_utc", None) or cert.not_valid_after.replace(tzinfo=_dt.UTC)
-    if expires <= _utcnow():
-        raise TlsError(f"the CA in {ca_cert} has expired: remove {CA_CERT} and {CA_KEY} to make a new one")
+    if _not_after(cert) <= _utcnow():
+        raise TlsError(f"{ca_cert} 中的 CA 已于 {_not_after(cert):%Y-%m-%d} 过期，删除 {CA_CERT} 和 {CA_KEY} 即可新建 / "
+                       f"the CA in {ca_cert} expired on {_not_after(cert):%Y-%m-%d}: remove {CA_CERT} and {CA_KEY} "
+                       f"to make a new one (clients must then trust the new {CA_CERT})")
     return ca
+
+
+def _not_after(cert) -> _dt.datetime:
+    return getattr(cert, "not_valid_after_utc", None) or cert.not_valid_after.replace(tzinfo=_dt.UTC)
+
+
+def _naive_utc(t: _dt.datetime) -> _dt.datetime:
+    """As cryptography's certificate builder reads a time."""
+    return t.astimezone(_dt.UTC).replace(tzinfo=None)
 
 
 def _write(path: Path, data: bytes, mode: int) -> None:

@@ -146,10 +146,8 @@ def target(request) -> Target:
         yield Target(url, control, token, embedded=False)
         return
     policy_dir = request.config.getoption("--policy-dir")
-    centre = EmbeddedCentre(Path(policy_dir) if policy_dir else None)
-    base = centre.start()
-    yield Target(base, base, None, embedded=True)
-    centre.stop()
+    with EmbeddedCentre(policy_dir=Path(policy_dir) if policy_dir else None) as centre:
+        yield Target(centre.base_url, centre.base_url, None, embedded=True)
 
 
 @pytest.fixture

@@ -1,5 +1,5 @@
-"""The rules cite the clauses, the layers point one way, and nothing reads the wall clock."""
-import ast
+"""The rules cite the clauses, only the clock reads the wall clock, and the API answers on the event loop.
+(The layers: pyproject.toml's import contracts, tests/test_import_contracts.py.)"""
 import importlib
 import pkgutil
 import re
@@ -67,52 +67,20 @@ def test_every_message_has_a_stable_code_a_status_and_chinese_text():
         assert required in codes
 
 
-def _imports(path: Path) -> set[str]:
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    names = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            names.update(a.name for a in node.names)
-        elif isinstance(node, ast.ImportFrom):
-            base = node.module or ""
-            if node.level:  # resolve relative imports against the file's package
-                pkg = path.relative_to(ROOT).with_suffix("").parts[:-node.level]
-                base = ".".join(("gjj", *pkg)) + ("." + base if base else "")
-            names.add(base)
-    return names
-
-
-def _files(package: str):
-    files = sorted((ROOT / package.removeprefix("gjj.").replace(".", "/")).rglob("*.py"))
-    assert files, package  # a wrong path would make every check below pass on nothing
+def _files(folder: str):
+    files = sorted((ROOT / folder).rglob("*.py"))
+    assert files, folder  # a wrong path would make the check below pass on nothing
     return files
 
 
-def test_the_domain_imports_no_framework_no_database_and_no_outer_layer():
-    forbidden = ("fastapi", "starlette", "pydantic", "sqlite3", "uvicorn", "reportlab", "requests",
-                 "gjj.simulator.service", "gjj.simulator.store", "gjj.simulator.api", "gjj.simulator.control", "gjj.fixtures")
-    for f in _files("gjj.simulator.domain"):
-        for name in _imports(f):
-            assert not name.startswith(forbidden), f"{f.relative_to(ROOT)} imports {name}"
-
-
-def test_services_do_not_import_the_protocol_layers():
-    for f in _files("gjj.simulator.service") + _files("gjj.simulator.store"):
-        for name in _imports(f):
-            assert not name.startswith(("gjj.simulator.api", "gjj.simulator.control", "fastapi", "starlette",
-                                        "gjj.fixtures")), f"{f.relative_to(ROOT)} imports {name}"
-
-
-def test_fixtures_do_not_import_the_system_under_test():
-    for f in _files("gjj.fixtures"):
-        for name in _imports(f):
-            assert not name.startswith(("gjj.simulator", "gjj.steps")), f"{f.relative_to(ROOT)} imports {name}"
-
-
 def test_only_the_clock_module_reads_the_wall_clock():
+    """The simulator, the harness and the reports ask simulator/clock.py (tests/test_real_clock.py
+    freezes it); which module imports which is pyproject.toml's import contracts
+    (tests/test_import_contracts.py)."""
     pattern = re.compile(r"\b(datetime\.now|datetime\.utcnow|date\.today|time\.time|time\.localtime)\(")
-    offenders = [f.relative_to(ROOT) for f in _files("gjj.simulator")
-                 if f.name != "clock.py" and pattern.search(f.read_text(encoding="utf-8"))]
+    files = [f for folder in ("simulator", "steps", "reports", "fixtures", "gjj") for f in _files(folder)]
+    offenders = [f.relative_to(ROOT) for f in files
+                 if f != ROOT / "simulator" / "clock.py" and pattern.search(f.read_text(encoding="utf-8"))]
     assert not offenders, offenders
     assert gjj.simulator.__version__
 

@@ -1,15 +1,12 @@
 """Accepted submissions survive a restart; `gjj serve --test-control` answers on a free port."""
-import os
-import re
-import subprocess
-import sys
+import signal
 import warnings
-from pathlib import Path
 
 import requests
 from fastapi.testclient import TestClient
 
 from gjj.simulator.app import create_app
+from gjj.simulator.server import CentreProcess, gjj_command
 
 warnings.filterwarnings("ignore", category=DeprecationWarning)
 
@@ -50,31 +47,15 @@ def test_restart_on_the_same_database_keeps_every_accepted_submission_and_the_cl
 
 
 def test_gjj_serve_with_test_control_answers_openapi_with_every_business(tmp_path):
-    exe = Path(sys.executable).with_name("gjj")
-    cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "gjj"]
-    proc = subprocess.Popen(cmd + ["serve", "--port", "0", "--db", str(tmp_path / "s.db"), "--test-control"],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                            env={**os.environ, "PYTHONUNBUFFERED": "1"})
-    try:
-        line = proc.stdout.readline()
-        base = re.search(r"http://127\.0\.0\.1:\d+", line).group(0)
-        spec = None
-        for _ in range(200):  # the socket is bound before the line is printed; wait for the app
-            try:
-                spec = requests.get(base + "/openapi.json", timeout=5).json()
-                break
-            except requests.ConnectionError:
-                proc.poll()
-                assert proc.returncode is None, proc.stdout.read()
-        assert spec is not None
+    with CentreProcess("--db", str(tmp_path / "s.db"), "--test-control", ready_path="/openapi.json") as served:
+        base = served.base_url
+        spec = requests.get(base + "/openapi.json", timeout=5).json()
         for name, (method, path) in BUSINESSES.items():
             assert method in spec["paths"].get(path, {}), f"{name}: {method.upper()} {path} missing"
         assert requests.get(base + "/_sim/clock", timeout=5).status_code == 200
         r = requests.get(base + "/api/v1/roster", timeout=5)
         assert r.status_code == 401 and r.headers["content-type"].startswith("application/problem+json")
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+    assert served.proc.returncode == -signal.SIGTERM  # it stopped when asked; not killed
 
 
 def test_without_test_control_the_control_interface_does_not_exist():
@@ -91,29 +72,12 @@ def test_with_a_control_token_the_interface_needs_it():
 
 
 def test_the_readme_main_job_serves_a_seeded_demo_centre_and_prints_where_to_log_in():
-    exe = Path(sys.executable).with_name("gjj")
-    cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "gjj"]
-    proc = subprocess.Popen(cmd + ["demo", "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
-    try:
-        lines = []
-        while not any("按 Ctrl+C" in x for x in lines):
-            line = proc.stdout.readline()
-            assert line, "demo ended early:\n" + "".join(lines)
-            lines.append(line)
-        text = "".join(lines)
-        base = re.search(r"http://127\.0\.0\.1:\d+", text).group(0)
-        serial = re.search(r"证书 (\S+) 口令 123456", text).group(1)
-        for _ in range(200):
-            try:
-                r = requests.post(base + "/api/v1/session", json={"serial": serial, "pin": "123456"}, timeout=5)
-                break
-            except requests.ConnectionError:
-                assert proc.poll() is None
+    with CentreProcess(command=[*gjj_command(), "demo", "--port", "0"]) as demo:
+        serial = demo.wait_for(r"证书 (\S+) 口令 123456", group=1)
+        demo.wait_for(r"按 Ctrl\+C")  # the last line: everything is printed
+        base = demo.base_url
+        r = requests.post(base + "/api/v1/session", json={"serial": serial, "pin": "123456"}, timeout=5)
         assert r.status_code == 200 and r.json()["opened"] is True
         roster = requests.get(base + "/api/v1/roster", headers={"Authorization": "Bearer " + r.json()["token"]},
                               timeout=5).json()
         assert roster["total"] >= 100
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)

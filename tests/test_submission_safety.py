@@ -21,7 +21,8 @@ and what these tests hold it to:
   business needs, the month is paid, the verification is done …), so there is one business.
 
 Concurrency runs through real HTTP against the app served by uvicorn in a thread on a loopback
-socket (as steps/target.py does); TestClient would serialise the calls.
+socket (gjj.simulator.server.ThreadedCentre, the specification's embedded target); TestClient would
+serialise the calls.
 
 "Consistent" (`consistency_problems`, also used by tests/test_crash_safety.py), from the schema
 (simulator/store/schema.py) and architecture.md §6:
@@ -41,9 +42,7 @@ from __future__ import annotations
 
 import json
 import re
-import socket
 import threading
-import time
 from collections import Counter, defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
@@ -53,7 +52,7 @@ import pytest
 import requests
 
 from gjj.fixtures.generators import Generator
-from gjj.simulator.app import create_app
+from gjj.simulator.server import ThreadedCentre
 
 WEDNESDAY_10 = "2025-03-05T10:00:00+08:00"
 DAY_COUNTER = "business_no:250305"
@@ -200,26 +199,13 @@ class Served:
     """The reference centre (test control on, :memory:) served by uvicorn in a thread."""
 
     def __init__(self) -> None:
-        import uvicorn
-        self.app = create_app(":memory:", test_control=True)
-        self.db = self.app.state.services.centre.db
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind(("127.0.0.1", 0))
-        self.base = f"http://127.0.0.1:{sock.getsockname()[1]}"
-        self.server = uvicorn.Server(uvicorn.Config(self.app, log_level="warning", access_log=False))
-        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [sock]}, daemon=True)
-        self.thread.start()
-        deadline = time.monotonic() + TIMEOUT
-        started = threading.Event()
-        while not self.server.started:  # polled, with a deadline
-            assert self.thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
-            started.wait(0.01)
+        self.centre = ThreadedCentre()
+        self.db = self.centre.app.state.services.centre.db
+        self.base = self.centre.start()
         self.http = requests.Session()
 
     def stop(self) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=TIMEOUT)
+        self.centre.stop()
 
     # state, read under the store's own lock (one transaction)
     def rows(self, sql: str, *params) -> list[dict]:

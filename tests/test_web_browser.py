@@ -3,9 +3,6 @@ the print component on 查询打印 (2.9). Skipped when Playwright or Chromium i
 from __future__ import annotations
 
 import shutil
-import socket
-import threading
-import time
 
 import pytest
 import requests
@@ -20,23 +17,9 @@ pytestmark = [pytest.mark.slow,
 
 @pytest.fixture(scope="module")
 def base_url():
-    import uvicorn
-
-    from gjj.simulator.app import create_app
-    app = create_app(":memory:", test_control=True)
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "server did not start"
-        time.sleep(0.01)
-    yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    from gjj.simulator.server import ThreadedCentre
+    with ThreadedCentre() as centre:
+        yield centre.base_url
 
 
 @pytest.fixture(scope="module")

@@ -1,17 +1,14 @@
-"""Request-scoped dependencies: the service container and the caller's session."""
+"""Request-scoped dependencies of the JSON API: the caller's bearer token and session."""
 from __future__ import annotations
 
-from fastapi import Depends, Request
+from fastapi import Depends
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from ..http import services
 from ..service.access import Session
 from ..services import Services
 
 bearer = HTTPBearer(auto_error=False, description="POST /api/v1/session 返回的令牌")
-
-
-async def services(request: Request) -> Services:
-    return request.app.state.services
 
 
 async def session(creds: HTTPAuthorizationCredentials | None = Depends(bearer),

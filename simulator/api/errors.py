@@ -13,18 +13,11 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..domain import messages as M
-from ..domain.messages import DomainError, Msg
+from ..domain.messages import DomainError
 from ..domain.policy import CalendarNotCovered, PolicyError
+from ..http import PROBLEM, problem
 
 log = logging.getLogger("gjj.simulator")
-PROBLEM = "application/problem+json"
-
-
-def problem(msg: Msg, detail: str, status: int | None = None, **extra) -> JSONResponse:
-    body = {"type": f"urn:gjj:problem:{msg.code}", "title": msg.code, "status": status or msg.status,
-            "code": msg.code, "detail": detail, "clause": msg.clause, **extra}
-    headers = {"WWW-Authenticate": "Bearer"} if (status or msg.status) == 401 else None
-    return JSONResponse(body, status_code=status or msg.status, media_type=PROBLEM, headers=headers)
 
 
 def from_domain(e: DomainError) -> JSONResponse:

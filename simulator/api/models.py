@@ -101,15 +101,6 @@ class VerificationIn(Body):
     note: str | None = Field(None, max_length=500, description="差异说明")
 
 
-class Problem(BaseModel):
-    type: str
-    title: str
-    status: int
-    code: str = Field(description="稳定的机器码，例如 OUTSIDE_BUSINESS_HOURS")
-    detail: str = Field(description="中文说明")
-    clause: str | None = Field(None, description="所依据的指南条款")
-
-
 class Receipt(BaseModel):
     business_id: str
     business_no: str = Field(description="业务流水号")

@@ -17,12 +17,13 @@ from ..domain import validators as V
 from ..domain.model import BusinessType
 from ..domain.money import yuan
 from ..service.access import Session
+from ..http import Problem, services
 from ..services import Services
+from ..slip_pdf import render_slip
 from . import models as m
-from .deps import services, session, token
-from .pdf import render_slip
+from .deps import session, token
 
-ERRORS = {s: {"model": m.Problem, "description": d} for s, d in [
+ERRORS = {s: {"model": Problem, "description": d} for s, d in [
     (401, "未登录、口令错误或登录已超时"), (403, "单位尚未开通网上业务"), (404, "不存在（或不属于本单位）"),
     (409, "业务规则不允许（如不在办理时间内、封存时间窗口不符）"), (422, "请求内容不正确"),
     (423, "数字证书已锁定"), (503, "政策或日历数据缺失")]}

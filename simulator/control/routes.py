@@ -11,17 +11,15 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
 
-from ..api.deps import services
-from ..api.errors import problem
-from ..api.models import Problem
 from ..clock import to_shanghai
 from ..domain import messages as M
 from ..domain import validators as V
 from ..domain.messages import DomainError
 from ..domain.policy import PolicyNotInForce
+from ..http import Problem, problem, services
 from ..services import Services
 from . import models as m
-from .world import seed_world
+from .world import GeneratorFactory, seed_world
 
 
 def allowed(expected_token: str | None, client_host: str, sent_token: str | None) -> bool:
@@ -67,6 +65,13 @@ router = APIRouter(prefix="/_sim", tags=["测试控制"], dependencies=[Depends(
 Svc = Annotated[Services, Depends(services)]
 
 
+async def _data_generator(request: Request) -> GeneratorFactory:
+    return request.app.state.data_generator  # injected by the composition root (app.py)
+
+
+Gen = Annotated[GeneratorFactory, Depends(_data_generator)]
+
+
 def _when(text: str) -> datetime:
     try:
         return to_shanghai(datetime.fromisoformat(text))
@@ -91,8 +96,8 @@ def reset(body: m.ResetIn, svc: Svc):
 
 
 @router.post("/seed", summary="按描述建立单位、证书、职工和汇缴历史")
-def seed(body: m.WorldIn, svc: Svc):
-    return {"units": seed_world(svc, body)}
+def seed(body: m.WorldIn, svc: Svc, generator: Gen):
+    return {"units": seed_world(svc, body, generator)}
 
 
 @router.get("/clock", summary="虚拟时间")

@@ -1,10 +1,14 @@
 """Turn a partial world description (what a test cares about) into a complete one: every
-value a test leaves out is generated as realistic Changzhou data, deterministically."""
+value a test leaves out is generated as realistic Changzhou data, deterministically.
+
+The data come from a `DataGenerator` the composition root injects (gjj.simulator.app passes
+gjj.fixtures.generators.Generator): the simulator does not import the project's test data.
+"""
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from decimal import Decimal
-
-from gjj.fixtures.generators import Generator
+from typing import Protocol
 
 from ..domain import messages as M
 from ..domain import validators as V
@@ -13,6 +17,37 @@ from ..domain.model import AccountState, OpeningStage
 from ..domain.months import Month
 from ..service.seeding import EmployeeSpec, UnitSpec
 from .models import EmployeeWorld, UnitWorld, WorldIn
+
+
+class UnitData(Protocol):
+    name: str
+    uscc: str
+    operator_name: str
+    operator_mobile: str
+    operator_id_number: str
+
+
+class EmployeeData(Protocol):
+    name: str
+    id_number: str
+    base: Decimal
+
+
+class DataGenerator(Protocol):
+    """Realistic test data; the same seed and the same calls give the same data."""
+
+    def unit(self, n: int) -> UnitData: ...
+
+    def employees(self, count: int, *, lo: Decimal = ..., hi: Decimal = ...) -> Iterable[EmployeeData]: ...
+
+    def person_name(self) -> str: ...
+
+    def id_number(self) -> str: ...
+
+    def base(self, *, lo: Decimal = ..., hi: Decimal = ...) -> Decimal: ...
+
+
+GeneratorFactory = Callable[[int], DataGenerator]  # a seed -> its generator
 
 
 def _month(text: str | None) -> Month | None:
@@ -27,7 +62,7 @@ def _enum(enum, value: str, label: str):
         raise DomainError(M.VALIDATION_FAILED, detail=f"{label}“{value}”不正确，可选：{allowed}") from None
 
 
-def complete_unit(u: UnitWorld, gen: Generator, default_first: Month, index: int = 0,
+def complete_unit(u: UnitWorld, gen: DataGenerator, default_first: Month, index: int = 0,
                   base_range: tuple[Decimal, Decimal] | None = None) -> UnitSpec:
     """base_range: the base limits in force, so generated bases are ones the centre accepts."""
     lo, hi = base_range or (None, None)
@@ -51,7 +86,7 @@ def complete_unit(u: UnitWorld, gen: Generator, default_first: Month, index: int
         employees=employees)
 
 
-def complete_employee(e: EmployeeWorld, gen: Generator, limits: dict | None = None) -> EmployeeSpec:
+def complete_employee(e: EmployeeWorld, gen: DataGenerator, limits: dict | None = None) -> EmployeeSpec:
     return EmployeeSpec(
         key=e.key, name=e.name or gen.person_name(), id_number=e.id_number or gen.id_number(),
         base=V.amount(e.base) if e.base is not None else gen.base(**(limits or {})),
@@ -72,15 +107,14 @@ def _state_by_name(value: str) -> AccountState:
     return _STATE_NAMES[value]
 
 
-
-def seed_world(svc, world: WorldIn) -> list[dict]:
-    """Complete and seed a world. The generator's seed also depends on what already exists,
-    so repeating the same calls after a reset gives the same data, and never clashing IDs."""
+def seed_world(svc, world: WorldIn, generator: GeneratorFactory) -> list[dict]:
+    """Complete and seed a world with data from `generator(seed)`. The seed also depends on what
+    already exists, so repeating the same calls after a reset gives the same data, and never clashing IDs."""
     with svc.centre.query() as ctx:
         existing = ctx.conn.execute(
             "SELECT (SELECT COUNT(*) FROM units) + (SELECT COUNT(*) FROM accounts)").fetchone()[0]
         default_first = Month.of(ctx.today).plus(-12)
         limits = ctx.policy.base_limits
-    gen = Generator(world.seed * 1_000_003 + existing)
+    gen = generator(world.seed * 1_000_003 + existing)
     specs = [complete_unit(u, gen, default_first, i, (limits.min, limits.max)) for i, u in enumerate(world.units)]
     return svc.seeder.seed(specs)

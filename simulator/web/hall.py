@@ -8,11 +8,11 @@ from urllib.parse import quote
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-from ..api.pdf import render_slip
 from ..domain import messages as M
 from ..domain import validators as V
 from ..domain.messages import PRINT_FAULT, DomainError
 from ..domain.model import OPENING_ORDER, OpeningStage
+from ..slip_pdf import render_slip
 from . import security as S
 from .context import (
     NOTICES,

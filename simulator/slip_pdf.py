@@ -1,5 +1,6 @@
-"""汇(补)缴书 as PDF. Chinese text uses the CID font STSong-Light that every PDF reader
-provides, so nothing has to be embedded and the file stays small."""
+"""汇(补)缴书 as PDF, for both protocols that print it (the JSON API and the portal's 查询打印).
+Chinese text uses the CID font STSong-Light that every PDF reader provides, so nothing has to be
+embedded and the file stays small."""
 from __future__ import annotations
 
 import io
@@ -10,8 +11,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
-from ..domain.money import capitals
-from ..domain.rules.slips import Slip
+from .domain.money import capitals
+from .domain.rules.slips import Slip
 
 FONT = "STSong-Light"
 pdfmetrics.registerFont(UnicodeCIDFont(FONT))
