@@ -108,7 +108,7 @@ def run(config: TargetConfig, mode: str, timeout: float = 10.0) -> Preflight:
     # 4. the driver plug-in, then log in (through the reference API only: a plug-in's log-in is its own)
     if config.driver.plugin:
         try:
-            from gjj.steps.drivers.plugins import load_driver_plugin
+            from gjj.plugins import load_driver_plugin
             load_driver_plugin(config.driver.plugin)
             pf.add("驱动插件 / driver plug-in", "ok", config.driver.plugin)
         except Exception as e:  # noqa: BLE001 — any failure to load is a configuration error

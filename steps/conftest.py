@@ -226,7 +226,7 @@ def _capabilities(config) -> frozenset[str] | None:
 
 
 def _plugin(spec: str):
-    from gjj.steps.drivers.plugins import load_driver_plugin
+    from gjj.plugins import load_driver_plugin
     try:
         return load_driver_plugin(spec)
     except (ImportError, AttributeError, LookupError) as e:
