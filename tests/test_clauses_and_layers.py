@@ -111,26 +111,11 @@ def test_the_api_answers_on_the_event_loop_except_the_pdf_slip():
     assert sync == {"slip_pdf"}, sync
 
 
-STEP_LAYER = ("steps_common.py", "steps_web.py", "sentences.py", "expectations.py")
-
-
-def test_step_definitions_reach_the_target_only_through_the_domain_language():
-    forbidden = ("gjj.steps.drivers", "gjj.simulator", "requests", "playwright", "httpx")
-    for f in [ROOT / "steps" / name for name in STEP_LAYER]:
-        for name in _imports(f):
-            assert not name.startswith(forbidden), f"{f.relative_to(ROOT)} imports {name}"
-
-
-def test_the_domain_language_knows_no_test_framework_and_only_the_driver_interface():
-    forbidden = ("pytest", "pytest_bdd", "requests", "playwright", "httpx", "gjj.simulator")
-    for f in _files("gjj.steps.dsl"):
-        for name in _imports(f):
-            assert not name.startswith(forbidden), f"{f.relative_to(ROOT)} imports {name}"
-            if name.startswith("gjj.steps.drivers"):
-                assert name == "gjj.steps.drivers.base", f"{f.relative_to(ROOT)} imports {name}"
-
-
 def test_the_modules_pytest_loads_by_path_import_absolutely():
+    """pytest imports these by path under the checkout's folder names (steps.conftest); relative imports
+    there would load a second copy of the harness beside gjj.steps. Which module may import which is
+    pyproject.toml's import contracts."""
+    import ast
     for f in (ROOT / "steps" / "conftest.py", ROOT / "steps" / "test_features.py"):
         relative = [n.module for n in ast.walk(ast.parse(f.read_text(encoding="utf-8")))
                     if isinstance(n, ast.ImportFrom) and n.level]

@@ -42,6 +42,8 @@ BREAKS = [  # (module of the copy, the import added to it, the contract that mus
     ("gjj/simulator/control/world.py", "from gjj.fixtures.generators import Generator", "simulator-alone"),
     ("gjj/steps/drivers/base.py", "from gjj.steps.dsl import terms", "harness-layers"),
     ("gjj/steps/dsl/terms.py", "import pytest", "dsl-without-pytest"),
+    ("gjj/steps/dsl/visitor.py", "from gjj.steps.drivers.browser import portal", "dsl-through-driver-interface"),
+    ("gjj/steps/steps_web.py", "from gjj.steps.drivers import api", "steps-through-dsl"),
     ("gjj/steps/steps_common.py", "from gjj.simulator.domain import messages", "harness-launches-centre"),
     ("gjj/reports/html.py", "from gjj.steps.drivers import base", "reports-without-steps"),
     ("gjj/fixtures/generators.py", "from gjj.simulator.domain import validators", "fixtures-are-data"),

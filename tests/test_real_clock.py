@@ -168,7 +168,7 @@ def _stale_count(index: str) -> int:
 
 
 def test_build_site_defaults_to_today_in_shanghai(tmp_path):
-    from gjj.reports.site import build_site
+    from gjj.reports.docs.build import build_site
 
     with freeze_time(NEW_YEAR):
         index = build_site(tmp_path / "site").read_text(encoding="utf-8")
