@@ -104,6 +104,15 @@ def seed():
     return ok({"dw": out})
 
 
+def _items(value, field: str) -> list[dict]:
+    """A list of objects (or nothing): the shape 造数 expects for zs and zg."""
+    if value in (None, ""):
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        raise Refused(E.ADMIN_BAD_WORLD, detail=f"{field} 须为对象列表")
+    return value
+
+
 def _seed_unit(u: dict, gen: Generator, taken: set[str], now) -> dict:
     checks.only(u, UNIT_FIELDS)
     conn, pol, today = g.conn, policy(), clock.month_of(now.date())
@@ -128,6 +137,8 @@ def _seed_unit(u: dict, gen: Generator, taken: set[str], now) -> dict:
     if arrived is not None and (paid is None or arrived > paid):
         raise Refused(E.ADMIN_BAD_WORLD, detail=f"到账至{arrived}不能晚于缴至年月{paid}")
     op = u.get("jbr") or {}
+    if not isinstance(op, dict):
+        raise Refused(E.ADMIN_BAD_WORLD, detail="jbr 须为对象 {xm, sjhm, sfzh}")
     op_name = checks.person_name(op.get("xm") or gen.name())
     op_mobile = checks.mobile(op.get("sjhm") or gen.mobile())
     op_id = checks.id_number(op.get("sfzh") or gen.id_number(set(taken)))
@@ -144,7 +155,7 @@ def _seed_unit(u: dict, gen: Generator, taken: set[str], now) -> dict:
         conn.execute("INSERT INTO hj (dwzh, ny, hjsj, dzsj) VALUES (?, ?, ?, ?)",
                      (dwzh, m, at, at if arrived and m <= arrived else None))
     certs = []
-    for c in u.get("zs") or [{}]:
+    for c in _items(u.get("zs"), "zs") or [{}]:
         serial = str(c.get("zsxlh") or store.new_serial(conn))
         if conn.execute("SELECT 1 FROM zs WHERE zsxlh = ?", (serial,)).fetchone():
             raise Refused(E.ADMIN_BAD_WORLD, detail=f"数字证书{serial}已存在")
@@ -152,17 +163,15 @@ def _seed_unit(u: dict, gen: Generator, taken: set[str], now) -> dict:
         conn.execute("INSERT INTO zs (zsxlh, dwzh, kl) VALUES (?, ?, ?)", (serial, dwzh, store.hash_secret(pin)))
         certs.append({"zsxlh": serial, "kl": pin})
     months = rules.UnitMonths(first, paid)
-    listed = list(u.get("zg") or [])
-    extra = int(u.get("sczg") or 0)
-    if not 0 <= extra <= 10000:
+    listed = _items(u.get("zg"), "zg")
+    extra = u.get("sczg") or 0
+    if isinstance(extra, bool) or not isinstance(extra, int) or not 0 <= extra <= 10000:
         raise Refused(E.ADMIN_BAD_WORLD, detail="sczg 须在0至10000之间")
     people = [_seed_employee(e, dwzh, months, gen, taken, at) for e in listed + [{}] * extra]
     return {"bh": u.get("bh"), "dwzh": dwzh, "dwmc": name, "tyxydm": code, "zs": certs, "zg": people}
 
 
 def _seed_employee(e: dict, dwzh: str, months: rules.UnitMonths, gen: Generator, taken: set[str], at: str) -> dict:
-    if not isinstance(e, dict):
-        raise Refused(E.ADMIN_BAD_WORLD, detail="zg 的每一项须为对象")
     checks.only(e, EMPLOYEE_FIELDS)
     conn, pol = g.conn, policy()
     name = checks.person_name(e.get("xm") or gen.name())

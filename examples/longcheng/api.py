@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, g, jsonify, request
 
-from . import business, checks, clock, slip
+from . import business, checks, clock, slip, store
 from .errors import E, Refused
 
 bp = Blueprint("gateway", __name__, url_prefix="/gateway")
@@ -91,7 +91,7 @@ OPENING_STEPS = {"sqkt": ("申请开通", set()), "qsxy": ("签署服务协议",
 @bp.get("/kt/zt")
 def opening_state():
     s = me()
-    return ok(business.opening_view(business.store.unit(g.conn, s.dwzh)["ktzt"]))
+    return ok(business.opening_view(store.unit(g.conn, s.dwzh)["ktzt"]))
 
 
 @bp.post("/kt/<step>")
@@ -179,9 +179,10 @@ def slip_figures(ny: str):
     s = me()
     business.require_opened(g.conn, s.dwzh)
     if ny.endswith(".pdf"):
-        pdf = slip.pdf(slip.figures(g.conn, ctx().policy, s.dwzh, checks.month(ny[:-4])))
+        month = checks.month(ny[:-4])
+        pdf = slip.pdf(slip.figures(g.conn, ctx().policy, s.dwzh, month))
         return Response(pdf, mimetype="application/pdf",
-                        headers={"Content-Disposition": f'inline; filename="hjs-{ny[:-4]}.pdf"'})
+                        headers={"Content-Disposition": f'inline; filename="hjs-{month}.pdf"'})
     return ok(slip.figures(g.conn, ctx().policy, s.dwzh, checks.month(ny)))
 
 

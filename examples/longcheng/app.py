@@ -10,7 +10,7 @@ from flask import Flask, Response, g, redirect, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from . import admin, api, business, config, faults as faults_mod, store, web
-from .errors import TEMPLATES, E
+from .errors import TEMPLATES, E, Refused
 
 log = logging.getLogger("longcheng")
 
@@ -50,6 +50,15 @@ def create_app(db: str, admin_token: str | None = None, config_file: str | None 
     @app.get("/")
     def root():
         return redirect("/wt/login")
+
+    @app.errorhandler(Refused)
+    def refused(e: Refused):
+        """A refusal no page caught itself: shown, never a crash (the API's and the back office's own
+        handlers answer theirs with the envelope)."""
+        if request.path.startswith(("/gateway", "/admin")):
+            return api.fail(e.code, e.msg)
+        return Response(render_template("message.html", title="操作未能完成", error=e.msg), status=409,
+                        mimetype="text/html")
 
     @app.errorhandler(404)
     def not_found(_e):

@@ -15,6 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Iterator
 
+from . import clock
 from .rules import Account, Segment, UnitMonths
 
 SCHEMA = Path(__file__).with_name("schema.sql")
@@ -37,6 +38,8 @@ def init(path: str) -> None:
         if path != ":memory:":
             conn.execute("PRAGMA journal_mode = WAL")
         conn.executescript(SCHEMA.read_text(encoding="utf-8"))
+        # a new database's roster is as of the day it was created (until the first nightly batch)
+        conn.execute("INSERT OR IGNORE INTO xtcs (csm, csz) VALUES ('qcrq', ?)", (clock.now().date().isoformat(),))
     finally:
         conn.close()
 

@@ -125,3 +125,16 @@ def test_a_paper_certificate_application_gets_a_two_week_follow_up(client, clock
     got = admin(client, "POST", "/admin/zssq", {"dwmc": "常州市武进区新星电子有限公司", "tyxydm": "91320400MA7283FQ1W"})
     assert (got["sqrq"], got["hfjz"]) == ("2025-03-05", "2025-03-19")
     assert refused(client, "POST", "/admin/zssq", {"dwmc": "x", "tyxydm": "91320400MA4108QP7A"}) == E.BAD_USCC
+
+
+def test_junk_in_the_back_office_is_refused_not_a_crash(client, world):
+    bodies = [{"dw": "x"}, {"dw": [1]}, {"dw": [{"zs": {"zsxlh": "x"}}]}, {"dw": [{"zg": [1]}]}, {"dw": [{"jbr": "钱七"}]},
+              {"dw": [{"sczg": "abc"}]}, {"dw": [{"sczg": -1}]}, {"dw": [{"zg": [{"jcjs": [1]}]}]}, {"dw": [{"wtsk": "maybe"}]},
+              {"dw": [{"scjcny": "2025-13"}]}, {"dw": [{"zs": [{"zsxlh": world.serial("甲")}]}]}, {"sjzz": 1}, [1, 2]]
+    for body in bodies:
+        r = client.post("/admin/zs/dw", json=body, headers=ADMIN)
+        assert r.status_code == 200 and r.get_json()["code"] not in ("0000", E.INTERNAL), (body, r.get_json())
+    for path, body in (("/admin/dw/x/hj", {"ny": None}), ("/admin/dw/x/hj", {"ny": "202503", "sfdz": "x"}),
+                       ("/admin/dw/x/hj/abc/dz", None), ("/admin/zssq", {"dwmc": ["x"]}), ("/admin/cz", {"x": 1})):
+        r = client.post(path, json=body, headers=ADMIN)
+        assert r.status_code < 500 and r.get_json()["code"] != E.INTERNAL, (path, r.get_json())
