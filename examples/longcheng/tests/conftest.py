@@ -2,7 +2,14 @@
 freezegun (the portal reads the OS clock), the back office to build a world, and small API helpers."""
 from __future__ import annotations
 
+import os
 import re
+from contextlib import contextmanager
+import select
+import signal
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from freezegun import freeze_time
@@ -138,3 +145,51 @@ def form_token(html: str) -> str:
     m = re.search(r'name="_csrf" value="([0-9a-f]+)"', html)
     assert m, "the page has no form token"
     return m[1]
+
+
+# --- the real server on a frozen libfaketime clock (FAKETIME.md) -------------------------------------
+LIB = Path(os.environ.get("FAKETIME_LIB", "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1"))
+ROOT = Path(__file__).resolve().parents[3]
+SERVED_TOKEN = "served-test-token"
+START_S = 60   # the most a loaded machine may take to start the process: a deadline, not a pause
+
+
+@pytest.fixture
+def served(tmp_path):
+    """(base URL, timestamp file) of a portal process on a faked, frozen clock."""
+    with portal_process(tmp_path) as started:
+        yield started
+
+
+@contextmanager
+def portal_process(tmp_path: Path):
+    if not LIB.exists():
+        pytest.fail(f"找不到 libfaketime（{LIB}）：请运行 bash setup.sh 安装 Debian 的 faketime / libfaketime is missing: "
+                    "run bash setup.sh, which installs Debian's faketime package")
+    stamp = tmp_path / "faketime.rc"
+    stamp.write_text("2025-03-05 10:00:00\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("LONGCHENG_", "FAKETIME"))}
+    env.update(LD_PRELOAD=str(LIB), FAKETIME_TIMESTAMP_FILE=str(stamp), FAKETIME_NO_CACHE="1", TZ="Asia/Shanghai")
+    log = tmp_path / "portal.log"            # a file, not a pipe: a full pipe nobody reads would block the server
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "examples.longcheng", "serve", "--db", str(tmp_path / "lc.db"), "--port", "0",
+         "--admin-token", SERVED_TOKEN, "--channel-timeout", "2000000000"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=log.open("wb"))
+    try:
+        ready, _, _ = select.select([proc.stdout], [], [], START_S)
+        line = proc.stdout.readline().decode() if ready else ""
+        if "serving http://" not in line:
+            proc.kill()
+            proc.wait()
+            pytest.fail(f"the portal did not start: {line!r} {log.read_text(errors='replace')[-2000:]}")
+        yield line.split("serving ", 1)[1].rsplit("/wt/login", 1)[0], stamp
+    finally:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)       # a clean exit also removes libfaketime's shared memory
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+                for name in (f"faketime_shm_{proc.pid}", f"sem.faketime_sem_{proc.pid}"):
+                    Path("/dev/shm", name).unlink(missing_ok=True)
