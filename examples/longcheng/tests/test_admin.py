@@ -2,6 +2,9 @@
 the centre's 汇缴 and 到账, inspection of live and published state, the nightly batch, CA unlock."""
 from __future__ import annotations
 
+import pytest
+
+from examples.longcheng.__main__ import main
 from examples.longcheng.errors import NAMES, TEMPLATES, E
 
 from .conftest import ADMIN, WORLD, Portal, admin
@@ -138,3 +141,19 @@ def test_junk_in_the_back_office_is_refused_not_a_crash(client, world):
                        ("/admin/dw/x/hj/abc/dz", None), ("/admin/zssq", {"dwmc": ["x"]}), ("/admin/cz", {"x": 1})):
         r = client.post(path, json=body, headers=ADMIN)
         assert r.status_code < 500 and r.get_json()["code"] != E.INTERNAL, (path, r.get_json())
+
+
+def test_the_nightly_batch_from_the_command_line(app, client, world, jia, capsys):
+    jia.submit("zhfc", grzh=world.grzh("张三"), zhjcny="202502")
+    db = app.config["LC_DB"]
+    assert main(["pending", "--db", db]) == 0 and world.grzh("张三") in capsys.readouterr().out
+    assert main(["batch", "--db", db]) == 0
+    assert '"qcrq": "2025-03-05"' in capsys.readouterr().out
+    assert admin(client, "GET", f"/admin/zh/{world.grzh('张三')}")["fb"]["zhzt"] == "02"
+    assert main(["batch", "--db", db + ".missing"]) == 2
+    assert main(["policy"]) == 0 and '"cwcs_sx": 5' in capsys.readouterr().out
+
+
+def test_an_unknown_fault_stops_the_start(make_app):
+    with pytest.raises(ValueError, match="unknown fault"):
+        make_app(faults="seal_ignores_arival")

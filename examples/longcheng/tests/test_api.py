@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 import pytest
+from freezegun import freeze_time
 from pypdf import PdfReader
 
 from examples.longcheng.errors import E
@@ -321,3 +322,13 @@ def test_no_token_no_data(client, world):
         assert client.get(path).get_json()["code"] == E.NOT_LOGGED_IN
     assert client.get("/gateway/dw/xx", headers={"token": "forged"}).get_json()["code"] == E.NOT_LOGGED_IN
     assert client.get("/gateway/dw/xx", headers=ADMIN).get_json()["code"] == E.NOT_LOGGED_IN
+
+
+def test_the_known_fault_accepts_a_submission_at_five_sharp(make_app):
+    for faults, expected in (("", E.OUTSIDE_HOURS), ("hours_end_inclusive", "0000")):
+        with freeze_time("2025-03-05 17:00:00+08:00"):
+            c = make_app(faults=faults).test_client()
+            unit = admin(c, "POST", "/admin/zs/dw", {"dw": [{"jzny": "202502"}]})["dw"][0]
+            p = Portal(c)
+            p.login(unit["zs"][0]["zsxlh"])
+            assert p.call("POST", "/gateway/yw/jchc", {})["code"] == expected
