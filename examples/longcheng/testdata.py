@@ -53,6 +53,6 @@ class Generator:
                 return number
 
     def base(self, low, high) -> str:
-        step = 100
-        lo, hi = int(low) // step + 1, int(high) // step
-        return f"{self.rng.randrange(lo, hi + 1) * step}.00"
+        """A 缴存基数 in hundreds of yuan, most near the low end as in a real workforce."""
+        lo, hi = int(low) // 100 + 1, int(high) // 100
+        return f"{round(self.rng.triangular(lo, hi, lo + (hi - lo) * 0.1)) * 100}.00"
