@@ -4,6 +4,6 @@
 Flask + Jinja2 + sqlite3, served by waitress. It reads the operating system's clock (clock.py) and
 shares no code with the harness (`gjj`). Modules: config (业务参数), errors (错误码), clock (time and
 working days), checks (input formats), rules (the guide's rules, no I/O), store (sqlite), business
-(业务办理: store + rules), nightly (日终批处理), slip (汇（补）缴书), api (/gateway), web (/wt),
+(业务办理: store + rules), queries (查询), nightly (日终批处理), slip (汇（补）缴书), api (/gateway), web (/wt),
 admin (/admin), testdata (造数), faults (known faults), app (composition root), __main__ (CLI),
 faketime_probe (measurements). README.md says how to run it."""

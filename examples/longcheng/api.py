@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, g, jsonify, request
 
-from . import business, checks, clock, slip, store
+from . import business, checks, clock, queries, slip, store
 from .errors import E, Refused
 
 bp = Blueprint("gateway", __name__, url_prefix="/gateway")
@@ -108,7 +108,7 @@ def opening_step(step: str):
 @bp.get("/dw/xx")
 def unit_info():
     s = me()
-    return ok(business.unit_view(g.conn, s.dwzh))
+    return ok(queries.unit_view(g.conn, s.dwzh))
 
 
 @bp.post("/dw/jbrbg")
@@ -121,14 +121,14 @@ def operator_change():
 def deposit_info():
     s = me()
     business.require_opened(g.conn, s.dwzh)
-    return ok(business.deposit_info(g.conn, ctx(), s.dwzh))
+    return ok(queries.deposit_info(g.conn, ctx().policy, s.dwzh))
 
 
 @bp.get("/dw/hjjl")
 def remittances():
     s = me()
     business.require_opened(g.conn, s.dwzh)
-    return ok(business.remittance_view(g.conn, s.dwzh))
+    return ok(queries.remittance_view(g.conn, s.dwzh))
 
 
 # --- businesses (指南 0.1) ----------------------------------------------------------------------------------
@@ -144,7 +144,7 @@ def submit(kind: str):
 def receipt(ywlsh: str):
     s = me()
     business.require_opened(g.conn, s.dwzh)
-    return ok(business.receipt(g.conn, s.dwzh, ywlsh))
+    return ok(queries.receipt(g.conn, s.dwzh, ywlsh))
 
 
 @bp.get("/yw/lb")
@@ -152,7 +152,7 @@ def receipts():
     s = me()
     business.require_opened(g.conn, s.dwzh)
     page, size = _paging()
-    return ok(business.receipts(g.conn, s.dwzh, page, size))
+    return ok(queries.receipts(g.conn, s.dwzh, page, size))
 
 
 # --- queries --------------------------------------------------------------------------------------------------
@@ -164,14 +164,14 @@ def roster():
     state = request.args.get("zhzt") or None
     if state not in (None, "01", "02"):
         raise Refused(E.BAD_VALUE, field="zhzt", value=state)
-    return ok(business.roster(g.conn, ctx(), s.dwzh, page, size, state))
+    return ok(queries.roster(g.conn, ctx().policy, s.dwzh, page, size, state))
 
 
 @bp.get("/zg/zh/<grzh>")
 def account(grzh: str):
     s = me()
     business.require_opened(g.conn, s.dwzh)
-    return ok(business.account_view(g.conn, ctx(), s.dwzh, grzh))
+    return ok(queries.account_view(g.conn, ctx().policy, s.dwzh, grzh))
 
 
 @bp.get("/dy/hjs/<ny>")

@@ -1,6 +1,7 @@
-"""业务办理: what an operator (经办人) does — log in, open the online business, submit the seven
-businesses, query — as operations over the database that apply rules.py. The API (api.py) and the
-pages (web.py) both call these, with the same field names (the vendor's data dictionary, API.md).
+"""业务办理: what an operator (经办人) does that changes something — log in, open the online business,
+change the operator, submit the seven businesses — as operations over the database that apply
+rules.py (reading is in queries.py). The API (api.py) and the pages (web.py) both call these, with
+the same field names (the vendor's data dictionary, API.md).
 
 Every operation reads the time once from clock.now(). A refusal raises Refused and writes nothing,
 except a wrong PIN, which is counted (指南二、2)."""
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from . import checks, clock, rules, store
+from . import checks, clock, queries, rules, store
 from .clock import month_cn
 from .config import Policy
 from .errors import E, Refused
@@ -152,17 +153,7 @@ def require_opened(conn: sqlite3.Connection, dwzh: str) -> sqlite3.Row:
     return unit
 
 
-# --- unit and operator (指南三、5) ------------------------------------------------------------------------
-def unit_view(conn: sqlite3.Connection, dwzh: str) -> dict:
-    """单位信息. The operator is the one the last nightly batch published; the months are live."""
-    u = store.unit(conn, dwzh)
-    months = store.unit_months(conn, dwzh)
-    return {"dwzh": u["dwzh"], "dwmc": u["dwmc"], "tyxydm": u["tyxydm"], "wtsk": bool(u["wtsk"]),
-            "jsfs": "委托收款" if u["wtsk"] else "非委托收款", "ktzt": u["ktzt"], "ktztmc": rules.STAGE_LABEL[u["ktzt"]],
-            "jbrxm": u["jbrxm"], "jbrsjhm": u["jbrsjhm"], "jbrsfzh": u["jbrsfzh"],
-            "scjcny": months.first, "jzny": months.paid_through, "yjny": months.due}
-
-
+# --- operator (指南三、5) --------------------------------------------------------------------------------
 def change_operator(conn: sqlite3.Connection, ctx: Context, s: Session, body: dict) -> dict:
     """经办人信息修改: held until the nightly batch; 指南三、5 核实 from the next working day's opening."""
     checks.only(body, {"jbrxm", "jbrsjhm", "jbrsfzh"})
@@ -279,13 +270,6 @@ _PARSE = {"zhsl": _parse_zhsl, "zhfc": _parse_zhfc, "zhqf": _parse_zhqf, "zyzr":
           "jstz": _parse_jstz, "jchc": _parse_jchc}
 
 
-def _our_account(conn, dwzh: str, grzh: str) -> rules.Account:
-    acct = store.account(conn, grzh)
-    if acct is None or acct.dwzh != dwzh:
-        raise Refused(E.NOT_OUR_EMPLOYEE, grzh=grzh)
-    return acct
-
-
 def _do_zhsl(conn, ctx, unit, months, f, ywlsh, at):
     start = months.due
     rules.check_establish(store.account_by_id_number(conn, f["sfzh"]) is not None, f["rzny"], start)
@@ -303,7 +287,7 @@ def _do_zhsl(conn, ctx, unit, months, f, ywlsh, at):
 
 
 def _do_zhfc(conn, ctx, unit, months, f, ywlsh, at):
-    acct = _our_account(conn, unit["dwzh"], f["grzh"])
+    acct = queries.our_account(conn, unit["dwzh"], f["grzh"])
     rules.check_seal(acct, months, f["zhjcny"], require_arrival="seal_ignores_arrival" not in ctx.faults)
     store.replace_segments_here(conn, acct.grzh, acct.dwzh, rules.seal_segments(acct.here(), f["zhjcny"]))
     conn.execute("UPDATE zh SET zhzt = ?, bgbz = 1 WHERE grzh = ?", (rules.SEALED, acct.grzh))
@@ -313,7 +297,7 @@ def _do_zhfc(conn, ctx, unit, months, f, ywlsh, at):
 
 
 def _do_zhqf(conn, ctx, unit, months, f, ywlsh, at):
-    acct = _our_account(conn, unit["dwzh"], f["grzh"])
+    acct = queries.our_account(conn, unit["dwzh"], f["grzh"])
     rules.check_unseal(acct, months, f["qjny"])
     rules.check_base(f["jcjs"], ctx.policy)
     u, p = rules.rates(f["dwjcbl"], f["grjcbl"], ctx.policy)
@@ -336,7 +320,7 @@ def _do_zyzr(conn, ctx, unit, months, f, ywlsh, at):
 
 
 def _do_grbj(conn, ctx, unit, months, f, ywlsh, at):
-    acct = _our_account(conn, unit["dwzh"], f["grzh"])
+    acct = queries.our_account(conn, unit["dwzh"], f["grzh"])
     lines = rules.check_back_pay(acct, months, f["bjyy"], f["bjny"])
     total, detail = Decimal("0"), []
     for month, seg in lines:
@@ -352,7 +336,7 @@ def _do_grbj(conn, ctx, unit, months, f, ywlsh, at):
 
 
 def _do_jstz(conn, ctx, unit, months, f, ywlsh, at):
-    acct = _our_account(conn, unit["dwzh"], f["grzh"])
+    acct = queries.our_account(conn, unit["dwzh"], f["grzh"])
     current = rules.check_base_adjustment(acct, months, f["sxny"], f["jcjs"], clock.month_of(clock.now().date()),
                                           ctx.policy)
     store.replace_segments_here(conn, acct.grzh, acct.dwzh, rules.rebase_segments(acct.here(), f["sxny"], f["jcjs"]))
@@ -367,7 +351,7 @@ def _do_jchc(conn, ctx, unit, months, f, ywlsh, at):
     done = conn.execute("SELECT ywlsh FROM jchc WHERE dwzh = ? AND ny = ?", (unit["dwzh"], months.due)).fetchone()
     if done:
         raise Refused(E.VERIFIED_ALREADY, month=months.due, ywlsh=done[0])
-    info = deposit_info(conn, ctx, unit["dwzh"])
+    info = queries.deposit_info(conn, ctx.policy, unit["dwzh"])
     conn.execute("INSERT INTO jchc (dwzh, ny, ywlsh) VALUES (?, ?, ?)", (unit["dwzh"], months.due, ywlsh))
     verdict = "确认无误" if f["hcjg"] == "1" else "存在差异"
     return (f"{month_cn(months.due)}单位缴存信息核查：{verdict}（正常{info['zcrs']}人，封存{info['fcrs']}人，"
@@ -376,93 +360,3 @@ def _do_jchc(conn, ctx, unit, months, f, ywlsh, at):
 
 _DO = {"zhsl": _do_zhsl, "zhfc": _do_zhfc, "zhqf": _do_zhqf, "zyzr": _do_zyzr, "grbj": _do_grbj, "jstz": _do_jstz,
        "jchc": _do_jchc}
-
-
-# --- queries (no business hours) -----------------------------------------------------------------------------
-def deposit_info(conn, ctx: Context, dwzh: str) -> dict:
-    """单位缴存信息 of the 应缴年月, from the live accounts."""
-    months = store.unit_months(conn, dwzh)
-    due = months.due
-    counts = dict(conn.execute("SELECT zhzt, COUNT(*) FROM zh WHERE dwzh = ? GROUP BY zhzt", (dwzh,)).fetchall())
-    rows = conn.execute("SELECT jcjs, dwbl, grbl FROM jcd JOIN zh USING (grzh) WHERE jcd.dwzh = ? AND zh.dwzh = ? "
-                        "AND zh.zhzt = ? AND qsny <= ? AND (zzny IS NULL OR zzny >= ?)",
-                        (dwzh, dwzh, rules.NORMAL, due, due)).fetchall()
-    base = sum((Decimal(r["jcjs"]) for r in rows), Decimal("0.00"))
-    ua = sum((rules.monthly(Decimal(r["jcjs"]), Decimal(r["dwbl"]), ctx.policy) for r in rows), Decimal("0.00"))
-    pa = sum((rules.monthly(Decimal(r["jcjs"]), Decimal(r["grbl"]), ctx.policy) for r in rows), Decimal("0.00"))
-    verified = conn.execute("SELECT ywlsh FROM jchc WHERE dwzh = ? AND ny = ?", (dwzh, due)).fetchone()
-    return {"ny": due, "jzny": months.paid_through, "zcrs": counts.get(rules.NORMAL, 0),
-            "fcrs": counts.get(rules.SEALED, 0), "jshj": f"{base:.2f}", "dwyjce": f"{ua:.2f}", "gryjce": f"{pa:.2f}",
-            "yjce": f"{ua + pa:.2f}", "hcywlsh": verified[0] if verified else None}
-
-
-def roster(conn, ctx: Context, dwzh: str, page: int, size: int, state: str | None) -> dict:
-    """职工清册 as the last nightly batch published it (指南三、6)."""
-    total, rows = store.roster_page(conn, dwzh, state, page, size)
-    items = []
-    for r in rows:
-        base = Decimal(r["jcjs"]) if r["jcjs"] else None
-        ua = rules.monthly(base, Decimal(r["dwbl"]), ctx.policy) if base else None
-        pa = rules.monthly(base, Decimal(r["grbl"]), ctx.policy) if base else None
-        items.append({"grzh": r["grzh"], "xm": r["xm"], "sfzh": r["sfzh"], "zhzt": r["zhzt"],
-                      "zhztmc": rules.STATE_LABEL.get(r["zhzt"], r["zhzt"]), "jcjs": r["jcjs"],
-                      "dwbl": r["dwbl"], "grbl": r["grbl"], "dwyjce": _money(ua), "gryjce": _money(pa),
-                      "yjce": _money(ua + pa if base else None)})
-    return {"pageNum": page, "pageSize": size, "total": total, "list": items,
-            "qcrq": store.setting(conn, "qcrq")}
-
-
-def account_view(conn, ctx: Context, dwzh: str, grzh: str) -> dict:
-    """职工账户信息, live."""
-    acct = _our_account(conn, dwzh, grzh)
-    row = conn.execute("SELECT * FROM zh WHERE grzh = ?", (grzh,)).fetchone()
-    here = sorted(acct.here(), key=lambda s: s.start)
-    latest = here[-1] if here else None
-    months = store.unit_months(conn, dwzh)
-    paid_here = sorted(m for m in acct.paid if months.remitted(m) and (
-        any(s.covers(m) for s in here) or m in _back_paid(conn, grzh, dwzh)))
-    ua = rules.monthly(latest.base, latest.unit_rate, ctx.policy) if latest else None
-    pa = rules.monthly(latest.base, latest.personal_rate, ctx.policy) if latest else None
-    events = conn.execute("SELECT sj, lx, ywlsh, nr FROM lsjl WHERE grzh = ? AND dwzh = ? ORDER BY id",
-                          (grzh, dwzh)).fetchall()
-    return {"grzh": grzh, "xm": acct.name, "sfzh": row["sfzh"], "zhzt": acct.state,
-            "zhztmc": rules.STATE_LABEL.get(acct.state, acct.state), "zhly": acct.origin,
-            "zhlymc": "设立" if acct.origin == rules.ESTABLISHED else "转入", "rzny": acct.joined,
-            "ckzt": row["ckzt"], "ckztmc": "已申领" if row["ckzt"] == "1" else "未申领",
-            "qjny": here[0].start if here else None, "jcjs": _money(latest.base if latest else None),
-            "dwbl": str(latest.unit_rate) if latest else None, "grbl": str(latest.personal_rate) if latest else None,
-            "dwyjce": _money(ua), "gryjce": _money(pa), "yjce": _money(ua + pa if latest else None),
-            "jzny": paid_here[-1] if paid_here else None,
-            "jcd": [{"qsny": s.start, "zzny": s.end, "jcjs": _money(s.base)} for s in here],
-            "bjny": sorted(_back_paid(conn, grzh, dwzh)),
-            "lsjl": [{"sj": e["sj"], "lx": e["lx"], "ywlsh": e["ywlsh"], "nr": json.loads(e["nr"])} for e in events]}
-
-
-def _back_paid(conn, grzh: str, dwzh: str) -> set[str]:
-    return {r[0] for r in conn.execute("SELECT ny FROM bj WHERE grzh = ? AND dwzh = ?", (grzh, dwzh))}
-
-
-def remittance_view(conn, dwzh: str) -> dict:
-    months = store.unit_months(conn, dwzh)
-    return {"scjcny": months.first, "jzny": months.paid_through, "yjny": months.due,
-            "list": [{"ny": r["ny"], "hjsj": r["hjsj"], "sfdz": bool(r["dzsj"]), "dzsj": r["dzsj"]}
-                     for r in store.remittances(conn, dwzh)[:120]]}
-
-
-def receipt(conn, dwzh: str, ywlsh: str) -> dict:
-    row = conn.execute("SELECT hz FROM yw WHERE ywlsh = ? AND dwzh = ?", (ywlsh, dwzh)).fetchone()
-    if row is None:
-        raise Refused(E.RECEIPT_NOT_FOUND, ywlsh=ywlsh)
-    return json.loads(row["hz"])
-
-
-def receipts(conn, dwzh: str, page: int, size: int) -> dict:
-    total = conn.execute("SELECT COUNT(*) FROM yw WHERE dwzh = ?", (dwzh,)).fetchone()[0]
-    rows = conn.execute("SELECT hz FROM yw WHERE dwzh = ? ORDER BY tjsj DESC, ywlsh DESC LIMIT ? OFFSET ?",
-                        (dwzh, size, (page - 1) * size)).fetchall()
-    return {"pageNum": page, "pageSize": size, "total": total, "list": [json.loads(r["hz"]) for r in rows]}
-
-
-def _money(value: Decimal | None) -> str | None:
-    return None if value is None else f"{value:.2f}"
-

@@ -13,7 +13,7 @@ from functools import wraps
 from flask import (Blueprint, Response, current_app, g, jsonify, redirect, render_template, request, session,
                    url_for)
 
-from . import business, checks, clock, rules, slip, store
+from . import business, checks, clock, queries, rules, slip, store
 from .errors import E, Refused
 from .faults import REWORDED_PROMPT
 
@@ -177,7 +177,7 @@ def opening_post(step: str):
 
 
 def _opening_page(error: str | None = None, form=None) -> Response:
-    unit = business.unit_view(g.conn, g.me.dwzh)
+    unit = queries.unit_view(g.conn, g.me.dwzh)
     if unit["ktzt"] == rules.OPENED:
         return redirect(url_for("wt.index"))
     steps = [(code, label, step) for code, label, step in rules.OPENING if step]
@@ -188,7 +188,7 @@ def _opening_page(error: str | None = None, form=None) -> Response:
 @bp.get("/index")
 @logged_in()
 def index():
-    return page("index.html", unit=business.unit_view(g.conn, g.me.dwzh))
+    return page("index.html", unit=queries.unit_view(g.conn, g.me.dwzh))
 
 
 @bp.get("/yw/<kind>")
@@ -218,7 +218,7 @@ def business_post(kind: str):
 
 
 def _business_page(kind: str, form, error: str | None = None) -> Response:
-    extra = {"info": business.deposit_info(g.conn, ctx(), g.me.dwzh)} if kind == "jchc" else {}
+    extra = {"info": queries.deposit_info(g.conn, ctx().policy, g.me.dwzh)} if kind == "jchc" else {}
     return page(f"yw_{kind}.html", title=business.KINDS[kind], kind=kind, form=form, error=error,
                 causes=rules.CAUSES, **extra)
 
@@ -227,7 +227,7 @@ def _business_page(kind: str, form, error: str | None = None) -> Response:
 @logged_in()
 def receipt(ywlsh: str):
     try:
-        r = business.receipt(g.conn, g.me.dwzh, ywlsh[:40])
+        r = queries.receipt(g.conn, g.me.dwzh, ywlsh[:40])
     except Refused as e:
         return page("message.html", 404, title="业务办理回执", error=e.msg)
     return page("receipt.html", r=r)
@@ -240,7 +240,7 @@ def receipts():
         page_no, _ = checks.paging(request.args.get("pageNum"), None, 20, 20)
     except Refused:
         page_no = 1
-    return page("receipts.html", data=business.receipts(g.conn, g.me.dwzh, page_no, 20))
+    return page("receipts.html", data=queries.receipts(g.conn, g.me.dwzh, page_no, 20))
 
 
 # --- queries ------------------------------------------------------------------------------------------------------------
@@ -253,7 +253,7 @@ def roster():
                                       ctx().policy.page_size)
     except Refused:
         page_no, size = 1, ctx().policy.page_size
-    data = business.roster(g.conn, ctx(), g.me.dwzh, page_no, size, state)
+    data = queries.roster(g.conn, ctx().policy, g.me.dwzh, page_no, size, state)
     pages = max(1, -(-data["total"] // size))
     return page("roster.html", data=data, state=state, pages=pages, size=size)
 
@@ -271,7 +271,7 @@ def account_search():
 @logged_in()
 def account(grzh: str):
     try:
-        a = business.account_view(g.conn, ctx(), g.me.dwzh, grzh[:20])
+        a = queries.account_view(g.conn, ctx().policy, g.me.dwzh, grzh[:20])
     except Refused as e:
         return page("account_search.html", 404, error=e.msg)
     return page("account.html", a=a)
@@ -280,7 +280,7 @@ def account(grzh: str):
 @bp.get("/dw")
 @logged_in()
 def unit():
-    return page("unit.html", unit=business.unit_view(g.conn, g.me.dwzh))
+    return page("unit.html", unit=queries.unit_view(g.conn, g.me.dwzh))
 
 
 @bp.post("/dw/jbr")
@@ -290,16 +290,16 @@ def operator_change():
     try:
         done = business.change_operator(g.conn, ctx(), g.me, fields)
     except Refused as e:
-        return page("unit.html", unit=business.unit_view(g.conn, g.me.dwzh), error=e.msg, form=fields)
+        return page("unit.html", unit=queries.unit_view(g.conn, g.me.dwzh), error=e.msg, form=fields)
     notice = f"经办人信息修改已受理，系统将隔天更新，请于{done['hssj'][:16]}后核实。"
-    return page("unit.html", unit=business.unit_view(g.conn, g.me.dwzh), notice=notice)
+    return page("unit.html", unit=queries.unit_view(g.conn, g.me.dwzh), notice=notice)
 
 
 # --- printing (指南三、2（3）, 二、9) ------------------------------------------------------------------------------------
 @bp.get("/dy")
 @logged_in()
 def print_page():
-    return page("print.html", months=business.remittance_view(g.conn, g.me.dwzh))
+    return page("print.html", months=queries.remittance_view(g.conn, g.me.dwzh))
 
 
 @bp.get("/dy/jc")
