@@ -139,7 +139,7 @@ def opening_step(conn: sqlite3.Connection, ctx: Context, s: Session, step: str, 
         after = rules.opening_step(stage, step)
         if step == "核对单位信息" and any(body.get(k) for k in ("jbrxm", "jbrsjhm", "jbrsfzh")) and \
                 _operator_differs(conn, s.dwzh, body):
-            _request_operator_change(conn, s.dwzh, body)
+            _request_operator_change(conn, s.dwzh, body, clock.now())
         if step == "设置查询密码":
             conn.execute("UPDATE dw SET cxmm = ? WHERE dwzh = ?", (store.hash_secret(body["cxmm"]), s.dwzh))
         conn.execute("UPDATE dw SET ktzt = ? WHERE dwzh = ?", (after, s.dwzh))
@@ -157,10 +157,11 @@ def require_opened(conn: sqlite3.Connection, dwzh: str) -> sqlite3.Row:
 def change_operator(conn: sqlite3.Connection, ctx: Context, s: Session, body: dict) -> dict:
     """经办人信息修改: held until the nightly batch; 指南三、5 核实 from the next working day's opening."""
     checks.only(body, {"jbrxm", "jbrsjhm", "jbrsfzh"})
+    now = clock.now()
     with store.tx(conn):
         require_opened(conn, s.dwzh)
-        _request_operator_change(conn, s.dwzh, body)
-    check_from = rules.verify_from(clock.now(), ctx.policy)
+        _request_operator_change(conn, s.dwzh, body, now)
+    check_from = rules.verify_from(now, ctx.policy)
     return {"zt": "已受理，待日终批处理后生效", "hssj": clock.stamp(check_from)}
 
 
@@ -170,12 +171,12 @@ def _operator_differs(conn, dwzh: str, body: dict) -> bool:
     return any(str(body.get(k) or "").strip().upper() != str(current[k]).upper() for k in ("jbrxm", "jbrsjhm", "jbrsfzh"))
 
 
-def _request_operator_change(conn, dwzh: str, body: dict) -> None:
+def _request_operator_change(conn, dwzh: str, body: dict, now: datetime) -> None:
     name = checks.person_name(checks.required(body, "jbrxm"))
     mobile = checks.mobile(checks.required(body, "jbrsjhm"))
     idn = checks.id_number(checks.required(body, "jbrsfzh"))
     conn.execute("INSERT INTO jbrbg (dwzh, jbrxm, jbrsjhm, jbrsfzh, sqsj) VALUES (?, ?, ?, ?, ?)",
-                 (dwzh, name, mobile, idn, clock.stamp(clock.now())))
+                 (dwzh, name, mobile, idn, clock.stamp(now)))
 
 
 # --- businesses (指南 0.1, 三) ----------------------------------------------------------------------------
@@ -337,8 +338,8 @@ def _do_grbj(conn, ctx, unit, months, f, ywlsh, at):
 
 def _do_jstz(conn, ctx, unit, months, f, ywlsh, at):
     acct = queries.our_account(conn, unit["dwzh"], f["grzh"])
-    current = rules.check_base_adjustment(acct, months, f["sxny"], f["jcjs"], clock.month_of(clock.now().date()),
-                                          ctx.policy)
+    this_month = at[:4] + at[5:7]          # the month of the submission ('2025-03-05 …' → '202503')
+    current = rules.check_base_adjustment(acct, months, f["sxny"], f["jcjs"], this_month, ctx.policy)
     store.replace_segments_here(conn, acct.grzh, acct.dwzh, rules.rebase_segments(acct.here(), f["sxny"], f["jcjs"]))
     conn.execute("UPDATE zh SET bgbz = 1 WHERE grzh = ?", (acct.grzh,))
     store.history(conn, acct.grzh, acct.dwzh, at, "jstz", ywlsh,
