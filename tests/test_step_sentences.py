@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from gjj import spec_run
 from gjj.steps.sentences import sentence
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -64,10 +65,11 @@ def test_a_phrase_outside_its_type_does_not_match(fmt, text):
 
 
 def test_a_business_the_target_does_not_declare_is_not_verifiable_with_the_reason(tmp_path):
-    r = subprocess.run([sys.executable, "-m", "pytest", "steps", "-q", "-rs", "-p", "no:cacheprovider",
-                        "-p", "gjj.reports.collect", "--gjj-record", str(tmp_path),
-                        "--capabilities", "establish", "-k", "封存后职工账户为封存状态"],
-                       cwd=ROOT, capture_output=True, text=True, check=False, timeout=300)
+    r = subprocess.run(spec_run.command("-q", "-rs", "--gjj-record", str(tmp_path), "--driver", "api",
+                                        "--capabilities", "establish", "-k", "封存后职工账户为封存状态",
+                                        plugins=("gjj.reports.collect",)),
+                       cwd=ROOT, env=spec_run.environment(), capture_output=True, text=True, check=False,
+                       timeout=300)
     assert r.returncode == 0, r.stdout + r.stderr
     assert re.search(r"^1 skipped\b", r.stdout, re.M), r.stdout
     [scenario] = [json.loads(line) for line in (tmp_path / "scenarios.jsonl").read_text(encoding="utf-8").splitlines()]

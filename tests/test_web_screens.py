@@ -12,11 +12,12 @@ from pathlib import Path
 
 import pytest
 
+from gjj import spec_run
+
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(CHROMIUM is None, reason="no Chromium on this machine")]
-ENV = {k: v for k, v in os.environ.items()
-       if k not in ("GJJ_TARGET", "GJJ_CONTROL_URL", "GJJ_CONTROL_TOKEN", "GJJ_DRIVER", "GJJ_SCREENSHOTS")}
+ENV = spec_run.environment()
 
 # the screens the web issue names: login, first-login prompt, agreement, a seal refused outside
 # business hours, the roster, and a printed slip
@@ -42,7 +43,7 @@ def screens(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("screens")
     ids = " or ".join(n.split(".")[0].removeprefix("id-").removesuffix("-slip").removesuffix("-row1")
                       for n in SCREENS)
-    r = subprocess.run([sys.executable, "-m", "pytest", "steps", "-q", "-p", "no:cacheprovider", "--driver", "web",
+    r = subprocess.run([*spec_run.command("-q"), "--driver", "web",
                         "-k", ids, "--screenshots", str(out), "--evidence-dir", str(out / "evidence")],
                        cwd=ROOT, env=ENV, capture_output=True, text=True, timeout=600)
     assert r.returncode == 0, r.stdout[-4000:] + r.stderr[-2000:]

@@ -69,11 +69,12 @@ def pytest_configure(config: pytest.Config) -> None:
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(session, config, items) -> None:
-    variant = _state.get("variant")
-    if variant is not None and os.environ.get("GJJ_VARIANT_SCOPE") == "clause":
-        # only the scenarios citing the broken clause: a kill is judged on those alone
-        keep = [i for i in items if i.get_closest_marker(variant.tag) is not None]
-        dropped = [i for i in items if i.get_closest_marker(variant.tag) is None]
+    # GJJ_VARIANT_SELECT: only the scenarios with one of these markers (guide-<clause>, id-<scenario>) run —
+    # those citing the broken clause, or the ones known to kill the variant (runner.py says which)
+    select = {m for m in os.environ.get("GJJ_VARIANT_SELECT", "").split(",") if m}
+    if select:
+        keep = [i for i in items if any(i.get_closest_marker(m) is not None for m in select)]
+        dropped = [i for i in items if i not in keep]
         if dropped:
             config.hook.pytest_deselected(items=dropped)
             items[:] = keep

@@ -4,22 +4,23 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 import tempfile
 import time
+import tomllib
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from gjj import spec_run
+
 from .plugin import REFERENCE
-from .variants import Variant
+from .variants import CATALOGUE, Variant
 
 ROOT = Path(__file__).resolve().parents[2]
+KILLERS_FILE = Path(__file__).with_name("killers.toml")
 WORKERS = 2             # this machine has 2 cores
-TIMEOUT_SECONDS = 420   # an API run takes ~5 s (~15 s without TCP_NODELAY); the full web run ~130 s serial
-# the embedded centre must be the one patched: never let a caller's target leak in
-_TARGET_ENV = ("GJJ_TARGET", "GJJ_CONTROL_URL", "GJJ_CONTROL_TOKEN", "GJJ_DRIVER")
+TIMEOUT_SECONDS = 420   # a full API run takes ~5 s, a scoped one ~2 s; the full web run ~130 s
 
 
 @dataclass
@@ -98,36 +99,63 @@ def _indent(text: str) -> str:
     return "\n".join("      " + ln for ln in text.splitlines())
 
 
-def _env(name: str, out: Path, scoped: bool) -> dict:
-    env = {k: v for k, v in os.environ.items() if k not in _TARGET_ENV}
-    env["GJJ_VARIANT"] = name
-    env["GJJ_VARIANT_OUT"] = str(out)
-    env["GJJ_VARIANT_SCOPE"] = "clause" if scoped else "all"
-    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])])
-    env.setdefault("PYTHONDONTWRITEBYTECODE", "1")
-    return env
+def _env(name: str, out: Path, select: Iterable[str]) -> dict:
+    # spec_run strips every GJJ_ setting: the embedded centre must be the one patched, never a caller's target
+    return spec_run.environment(
+        GJJ_VARIANT=name, GJJ_VARIANT_OUT=str(out), GJJ_VARIANT_SELECT=",".join(select),
+        PYTHONPATH=os.pathsep.join([str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])]))
+
+
+def load_killers(path: Path = KILLERS_FILE) -> dict[str, list[str]]:
+    """killers.toml: variant -> the scenario IDs known to kill it (from its API run)."""
+    with path.open("rb") as f:
+        return {name: list(ids) for name, ids in tomllib.load(f).items()}
+
+
+KILLERS = load_killers()
+
+
+def selection(v: Variant | None, driver: str, killers: dict[str, list[str]] | None = None) -> list[str]:
+    """The markers of the scenarios a run needs ([] = all of them).
+
+    A kill needs a scenario citing the variant's clause to fail, so a bad variant runs only those
+    (`guide-<clause>`). Through the browser, where a scenario costs a second or more, a variant whose
+    killers are known runs only them (`id-<scenario>`), and a must-survive variant only its clause's
+    scenarios; through the API a must-survive variant runs everything (seconds). The reference runs
+    everything through the API and, through the browser, every scenario a web variant runs: the
+    control for exactly those."""
+    killers = KILLERS if killers is None else killers
+    if v is None:
+        if driver == "api":
+            return []
+        return sorted({m for w in CATALOGUE if "web" in w.modes for m in selection(w, "web", killers)})
+    if v.must_survive:
+        return [v.tag] if driver == "web" else []
+    if driver == "web" and killers.get(v.name):
+        return [f"id-{k}" for k in killers[v.name]]
+    return [v.tag]
 
 
 def run_one(v: Variant | None, timeout: float = TIMEOUT_SECONDS, driver: str = "api",
-            scoped: bool | None = None) -> Result:
-    """Run `python -m pytest steps --driver <driver>` against one variant (None: the unpatched
-    reference centre). `scoped`: only the scenarios citing the variant's clause run — enough to
-    judge a kill, which needs a citing scenario to fail; the default in web mode, where a full
-    run takes minutes. The reference always runs everything."""
+            select: list[str] | None = None, first_kill: bool = True) -> Result:
+    """Run the specification (`pytest steps --driver <driver>`) against one variant (None: the unpatched
+    reference centre), on the scenarios `selection()` picks unless `select` names them. A bad variant's
+    run stops at its first failure (every scenario left cites the clause: that failure is the kill)
+    unless `first_kill` is False."""
     name = v.name if v else REFERENCE
     result = Result(name, v.clause if v else None, v.description if v else "参考实现（对照）",
                     v.must_survive if v else True, 0.0, driver=driver, gap=v.gap if v else None)
-    scoped = (driver == "web") if scoped is None else scoped
-    cmd = [sys.executable, "-m", "pytest", "steps", "-q", "--tb=no", "-p", "tests.mutants.plugin",
-           "-p", "no:cacheprovider", "--driver", driver]
-    if scoped and v is not None and not v.must_survive:
-        cmd.append("--maxfail=1")  # every scenario left cites the clause: the first failure is the kill
+    select = selection(v, driver) if select is None else select
+    scoped = bool(select)
+    cmd = spec_run.command("-q", "--tb=no", "--driver", driver, plugins=("tests.mutants.plugin",))
+    if first_kill and v is not None and not v.must_survive:
+        cmd.append("--maxfail=1")
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="gjj-variant-") as tmp:
         out = Path(tmp) / "result.json"
         cmd += ["--evidence-dir", str(Path(tmp) / "evidence")]  # a variant's failures are expected: keep none
         try:
-            proc = subprocess.run(cmd, check=False, cwd=ROOT, env=_env(name, out, scoped and v is not None),
+            proc = subprocess.run(cmd, check=False, cwd=ROOT, env=_env(name, out, select),
                                   capture_output=True, text=True, timeout=timeout)
             result.output = proc.stdout + proc.stderr
         except subprocess.TimeoutExpired as e:
@@ -145,7 +173,7 @@ def run_one(v: Variant | None, timeout: float = TIMEOUT_SECONDS, driver: str = "
     result.failures = [Failure(f["nodeid"], f["tags"], f["message"], f["when"]) for f in data["failures"]]
     if data["exitstatus"] not in (0, 1):  # 2 interrupted, 3 internal error, 4 usage, 5 nothing collected
         result.error = f"pytest exit code {data['exitstatus']}"
-    elif result.collected == 0 or (result.passed == 0 and not (scoped and v is not None)):
+    elif result.collected == 0 or (result.passed == 0 and not (scoped and v is not None and not v.must_survive)):
         # a full run where nothing passes did not really run; a scoped run may fail every scenario it has
         result.error = "the specification did not run (nothing collected or nothing passed)"
     return result
