@@ -18,9 +18,8 @@ EVIDENCE_DEFAULT = Path("out") / "evidence"
 
 @pytest.fixture(scope="session")
 def playwright_instance():
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as pw:
-        yield pw
+    from .browser_process import playwright
+    return playwright()
 
 
 @pytest.fixture(scope="session")
