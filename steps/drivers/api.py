@@ -238,10 +238,11 @@ class ApiPortal:
         if not r.headers.get("content-type", "").startswith("application/pdf"):
             raise TargetError(f"slip {month}: not a PDF ({r.headers.get('content-type')})")
         data = self._call("GET", f"/slips/{month}/data")
-        return Slip(month, r.content, _pdf_text(r.content), data.json() if data.status_code < 400 else {})
+        return Slip(month, r.content, pdf_text(r.content), data.json() if data.status_code < 400 else {})
 
 
-def _pdf_text(pdf: bytes) -> str:
+def pdf_text(pdf: bytes) -> str:
+    """A PDF's text as a reader extracts it (Slip.text), for driver plug-ins too; TargetError if unreadable."""
     from pypdf import PdfReader
     try:
         return "".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(pdf)).pages).replace(" ", "")
