@@ -32,6 +32,7 @@ from .verdicts import NOTHING_CHECKED, ROOT, clause_verdicts, exit_code, summary
 
 DEFAULT_OUT = Path("out") / "certify"
 GUIDE = ROOT / "fixtures" / "guide" / "guide-2019-06.txt"
+PREFLIGHT_FAILED = "预检未通过 / pre-flight failed"
 STOP_GRACE_S = 10.0  # after SIGINT at the end of the time budget: for the interrupted scenario to be recorded
 
 
@@ -189,7 +190,7 @@ def _run(args, config: cfg.TargetConfig, out: Path, started_wall: str, started: 
     run_error = None
     scenarios: list[Scenario] = []
     if pf.fatal:
-        run_error = f"预检未通过 / pre-flight failed: {pf.fatal.name}: {pf.fatal.detail}"
+        run_error = f"{PREFLIGHT_FAILED}: {pf.fatal.name}: {pf.fatal.detail}"
     else:
         _explain(pf, config, args.mode)
         (out / "policy.json").write_text(json.dumps(policy, ensure_ascii=False, indent=2), encoding="utf-8")
@@ -346,10 +347,16 @@ def _print_summary(doc: VerdictsDoc, out: Path) -> None:
     c = doc.summary.clauses
     print(f"\n条款 / clauses: 通过 pass {c['pass']} · 不符合 fail {c['fail']} · 无法验证 not verifiable "
           f"{c['not_verifiable']} · 出错 error {c['error']}")
+    # a run error is the reason of every clause it left unchecked: said once, not once per clause
+    repeated = [v for v in doc.clauses if v.verdict == "error" and doc.run_error and doc.run_error in (v.reason or "")]
     for v in doc.clauses:
-        if v.verdict in ("fail", "error"):
+        if v.verdict in ("fail", "error") and v not in repeated:
             print(f"  {v.verdict:5} {v.id}: {v.reason}")
-    if doc.run_error:
+    if repeated:
+        print(f"  error ×{len(repeated)}（{', '.join(v.id for v in repeated)}）：运行未完成 / run not completed")
+    if doc.run_error and doc.run_error.startswith(PREFLIGHT_FAILED):
+        print(f"运行未完成 / run not completed: {PREFLIGHT_FAILED}（原因见上 / the reason is above）")
+    elif doc.run_error:
         print(f"运行未完成 / run not completed: {doc.run_error}")
     print(f"报告 / report: {out / 'index.html'}  (verdicts.json, junit.xml, cucumber.json, manifest.sha256)")
     print(f"退出码 / exit code {doc.exit_code}")

@@ -79,6 +79,8 @@ def run(config: TargetConfig, mode: str, timeout: float = 10.0, as_of: str | Non
 
     # 3. test control, through the control protocol (the reference /_sim/ client or the configured plug-in)
     _control(pf, config, timeout, as_of)
+    if pf.fatal:
+        return pf
 
     if not api_ok and not config.driver.plugin and not pf.control and mode != "web":
         # nothing there answers like a portal: every scenario would be skipped or error; say so now
