@@ -194,3 +194,11 @@ def test_check_control_cannot_check_a_control_that_refuses_the_token():
         run = _gjj("check-control", "--target", centre.base_url, "--control-token-env", "T", T="nope")
     assert run.returncode == 2
     assert "cannot check" in run.stderr and "无法检查" in run.stderr
+
+
+def test_the_numbered_musts_of_the_contract_are_the_ones_check_control_checks():
+    from gjj.control.check import CHECKS, MUSTS
+    text = (ROOT / "docs" / "test-control.md").read_text(encoding="utf-8")
+    section = text[text.index("## 9. Conformance"):text.index("## 10.")]
+    import re
+    assert re.findall(r"^\| (TC-\d\d) \|", section, re.M) == list(MUSTS) == list(CHECKS)
