@@ -6,7 +6,11 @@
     gjj certify --compare out/run0/verdicts.json   # and say what changed since that run
 
 Exit codes: 0 every checked clause passes; 1 a clause failed; 2 the run could not be completed
-(configuration, target unreachable, time budget exceeded, or a clause the harness could not check).
+(configuration, target unreachable, pre-flight failed — a refused control token among them —, time budget
+exceeded, a clause the harness could not check, or no clause checked at all).
+
+The pre-flight reads the target's policy values once, through its test control (the reference /_sim/ client or
+the configured control plug-in); the scenarios use the target's where the guide leaves a value open.
 
 The specification runs in a pytest subprocess (``steps`` with the ``reports.collect`` plugin), so
 a misbehaving portal or browser cannot take the harness down with it, and the time budget is

@@ -3,7 +3,7 @@
 Options (or environment variables):
   --target URL        GJJ_TARGET          base URL of the portal's API; default: embedded centre
   --control-url URL   GJJ_CONTROL_URL     base URL of its test control; default: the target
-  --control-token T   GJJ_CONTROL_TOKEN   X-Sim-Token for test control
+  --control-token T   GJJ_CONTROL_TOKEN   the control token (X-Sim-Token; a control plug-in sends it its own way)
   --driver api|web|all GJJ_DRIVER         the JSON API, the browser (Playwright + Debian chromium), or both
   --locators FILE     GJJ_LOCATORS        TOML mapping of the portal contract's names to a vendor's
   --evidence-dir DIR  GJJ_EVIDENCE_DIR    where web mode keeps a failing scenario's screenshot, HTML, trace
