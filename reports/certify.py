@@ -140,8 +140,8 @@ def certify(args: argparse.Namespace) -> int:
         print(f"--policy-dir {args.policy_dir}: 目录不存在 / no such folder", file=sys.stderr)
         return 2
     out.mkdir(parents=True, exist_ok=True)
-    for stale in ("scenarios.jsonl", "selected.json", "verdicts.json", "policy.json", "manifest.sha256", "index.html", "junit.xml",
-                  "cucumber.json", "run.log"):
+    for stale in ("scenarios.jsonl", "selected.json", "verdicts.json", "policy.json", "manifest.sha256", "index.html",
+                  "junit.xml", "cucumber.json", "run.log"):
         (out / stale).unlink(missing_ok=True)
     shutil.rmtree(out / "evidence", ignore_errors=True)  # evidence of an earlier run must not mix in
     embedded = None

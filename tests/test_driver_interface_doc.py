@@ -16,7 +16,8 @@ DOC = Path(__file__).resolve().parents[1] / "docs" / "driver-interface.md"
 
 def test_the_committed_reference_is_what_the_code_generates():
     assert DOC.read_text(encoding="utf-8") == render(), (
-        "docs/driver-interface.md is stale: .venv/bin/python -m gjj.steps.drivers.interface_doc > docs/driver-interface.md")
+        "docs/driver-interface.md is stale: "
+        ".venv/bin/python -m gjj.steps.drivers.interface_doc > docs/driver-interface.md")
 
 
 def test_every_view_field_and_driver_method_is_documented():

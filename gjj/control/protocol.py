@@ -35,7 +35,7 @@ class ControlDriver(Protocol):
     def set_clock(self, now: str) -> dict: ...                       # forward only, else CLOCK_BACKWARDS
     def advance(self, **delta: int) -> dict: ...                     # days/hours/minutes/seconds
     def calendar(self, day: str) -> dict: ...                        # {day, is_working_day, next_working_day, …}
-    def policy(self, on: str | None = None) -> dict: ...             # as GET /_sim/policy: {on, <name>: value, meta: {<name>: {source, verified}}}
+    def policy(self, on: str | None = None) -> dict: ...             # as GET /_sim/policy: {on, <name>: value, meta}
     def remit(self, unit: str, month: str, arrived: bool = True) -> dict | None: ...
     def arrive(self, unit: str, month: str) -> dict | None: ...
     def unit_state(self, unit: str) -> dict: ...                     # {…, "months": {paid_through, due_month, arrived}}

@@ -9,15 +9,12 @@ from datetime import timedelta
 from gjj.control.faketime import ClockBackwards, FaketimeClock, parse
 from gjj.control.protocol import ControlError, ControlRefused
 
+from . import STAGES, ym
+
 CODES = {"E9404": "NOT_FOUND", "E8001": "UNIT_NOT_FOUND", "E8002": "REMITTANCE_OUT_OF_ORDER", "E8006": "NOT_FOUND",
          "E8003": "REMITTANCE_IN_FUTURE", "E8004": "ARRIVAL_BEFORE_REMITTANCE", "E3002": "CALENDAR_NOT_COVERED",
          "E8007": "CERTIFICATE_NOT_FOUND"}
-STAGES = {"not_enabled": "00", "enabled": "10", "agreement_signed": "20", "info_confirmed": "30",
-          "password_set": "40", "opened": "90"}
-
-
-def ym(month: str | None) -> str | None:
-    return f"{month[:4]}-{month[-2:]}" if month else None
+KTZT = {stage: code for code, stage in STAGES.items()}
 
 
 def months(yf: dict) -> dict:
@@ -89,7 +86,7 @@ class LongchengControl:
         def unit(u: dict) -> dict:
             spec = {"bh": u.get("key"), "dwmc": u.get("name"), "scjcny": u.get("first_month"),
                     "jzny": u.get("remitted_through"), "dzny": u.get("arrived_through"),
-                    "wtsk": u.get("entrusted_collection"), "ktzt": STAGES.get(u.get("opening_stage")),
+                    "wtsk": u.get("entrusted_collection"), "ktzt": KTZT.get(u.get("opening_stage")),
                     "zg": [employee(e) for e in u.get("employees", [])]}
             return {k: v for k, v in spec.items() if v is not None}
 
@@ -113,7 +110,7 @@ class LongchengControl:
     def unit_state(self, unit: str) -> dict:
         d = self._ok("GET", f"/dw/{unit}")
         return {"account_no": d["dwzh"], "name": d["dwmc"], "uscc": d["tyxydm"], "entrusted_collection": d["wtsk"],
-                "opening_stage": {v: k for k, v in STAGES.items()}[d["ktzt"]], "query_password_set": d["cxmmsz"],
+                "opening_stage": STAGES[d["ktzt"]], "query_password_set": d["cxmmsz"],
                 "operator": person(d["jbr"]), "published_operator": person(d["fbjbr"]),
                 "operator_pending": d["jbrdfb"], "operator_changed_at": d["jbrbgsj"], "months": months(d["yf"]),
                 "certificates": [{"serial": c["zsxlh"], "failed_attempts": c["cwcs"], "locked_at": c["sdsj"],

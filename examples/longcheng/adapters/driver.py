@@ -5,6 +5,8 @@ from __future__ import annotations
 from gjj.steps.drivers.api import Http, pdf_text
 from gjj.steps.drivers.base import AccountView, Login, Receipt, Refusal, RosterRow, Slip, TargetError, UnitView
 
+from . import STAGES, ym
+
 CODES = {"E3001": "OUTSIDE_BUSINESS_HOURS", "E3101": "SEAL_BEFORE_LAST_MONTH_ARRIVED", "E2004": "WRONG_PIN",
          "E3102": "NEXT_MONTH_ALREADY_REMITTED", "E3203": "UNSEAL_TOO_EARLY", "E3202": "UNSEAL_START_MONTH_REMITTED",
          "E3301": "BACKPAY_CAUSE_NOT_ONLINE", "E3304": "BACKPAY_MONTH_NOT_DUE", "E3305": "BACKPAY_MONTH_ALREADY_PAID",
@@ -13,13 +15,7 @@ CODES = {"E3001": "OUTSIDE_BUSINESS_HOURS", "E3101": "SEAL_BEFORE_LAST_MONTH_ARR
          "E3801": "SLIP_NOT_ENTRUSTED", "E3802": "SLIP_MONTH_NOT_REMITTED", "E3003": "EMPLOYEE_NOT_FOUND",
          "E3201": "ACCOUNT_NOT_SEALED", "E3004": "ACCOUNT_NOT_NORMAL", "E3005": "BASE_OUT_OF_RANGE",
          "E3701": "VERIFICATION_ALREADY_SUBMITTED", "E2003": "CERTIFICATE_NOT_FOUND"}
-STAGES = {"00": "not_enabled", "10": "enabled", "20": "agreement_signed", "30": "info_confirmed",
-          "40": "password_set", "90": "opened"}
 CAUSES = {"late_establish": "01", "late_unseal": "02", "base_shortfall": "03"}
-
-
-def ym(month: str | None) -> str | None:
-    return f"{month[:4]}-{month[-2:]}" if month else None
 
 
 def _request(business: str, f: dict) -> tuple[str, dict]:
