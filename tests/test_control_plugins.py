@@ -189,6 +189,13 @@ def test_check_control_names_the_must_a_copy_of_the_reference_breaks():
     assert "✗ TC-07" in run.stdout and "REMITTANCE_OUT_OF_ORDER" in run.stdout
 
 
+def test_check_control_on_a_loopback_only_reference_says_tc_04_is_not_checked():
+    with ThreadedCentre() as centre:
+        run = _gjj("check-control", "--target", centre.base_url)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "– TC-04" in run.stdout and "not checked: TC-04" in run.stdout and run.stdout.count("✓ TC-") == 10
+
+
 def test_check_control_cannot_check_a_control_that_refuses_the_token():
     with ThreadedCentre(control_token="tok") as centre:
         run = _gjj("check-control", "--target", centre.base_url, "--control-token-env", "T", T="nope")

@@ -5,8 +5,9 @@ reference `/_sim/` interface and a vendor's control plug-in are checked alike.
     gjj check-control --target http://127.0.0.1:8000 [--control-token-env VAR]
     gjj check-control --config target.yaml          # control_url, token and control.plugin from the file
 
-One line per MUST, in Chinese and English; exit 0 every MUST holds, 1 one does not, 2 the control could not
-be checked at all (configuration, unreachable, refused token). It resets the target's world repeatedly."""
+One line per MUST, in Chinese and English (✓ holds, ✗ does not, – not checkable here: TC-04 without a token);
+exit 0 no MUST is broken, 1 one is, 2 the control could not be checked at all (configuration, unreachable,
+refused token). It resets the target's world repeatedly."""
 from __future__ import annotations
 
 import argparse
@@ -36,6 +37,10 @@ MUSTS = {
 
 class Broken(Exception):
     """A MUST does not hold: the message says what was seen."""
+
+
+class NotChecked(Exception):
+    """A MUST this run cannot check (the message says why); neither holding nor broken."""
 
 
 def _refused(call, code: str, what: str) -> ControlRefused:
@@ -91,7 +96,8 @@ def tc03(c, ctx):
 
 def tc04(c, ctx):
     if not ctx["token"]:
-        raise Broken("未配置令牌，无法检查（只接受本机调用？）/ no token configured: cannot be checked from here")
+        raise NotChecked("未配置令牌：只接受本机调用的控制无法从这里检查 / no token configured: a loopback-only "
+                         "control cannot be checked from here")
     wrong = ctx["factory"]("x" + ctx["token"])
     _refused(wrong.clock, "NOT_FOUND", "用错误的令牌读时钟 / the clock with a wrong token")
 
@@ -184,8 +190,9 @@ CHECKS = {"TC-01": tc01, "TC-02": tc02, "TC-03": tc03, "TC-04": tc04, "TC-05": t
           "TC-08": tc08, "TC-09": tc09, "TC-10": tc10, "TC-11": tc11}
 
 
-def check(factory, token: str | None) -> list[tuple[str, bool, str]]:
-    """(id, holds, what was seen) for every MUST, in order; ControlError if the control cannot be used at all."""
+def check(factory, token: str | None) -> list[tuple[str, bool | None, str]]:
+    """(id, holds, what was seen) for every MUST, in order (holds None: not checked, with why); ControlError if
+    the control cannot be used at all."""
     control = factory(token)
     control.clock()  # reachable, and the token accepted: else the caller reports exit 2
     ctx = {"token": token, "factory": factory, "unit_not_found": "UNIT_NOT_FOUND"}
@@ -196,6 +203,8 @@ def check(factory, token: str | None) -> list[tuple[str, bool, str]]:
             results.append((must, True, ""))
         except Broken as e:
             results.append((must, False, str(e)))
+        except NotChecked as e:
+            results.append((must, None, str(e)))
         except (ControlError, KeyError, TypeError, IndexError, ValueError) as e:
             results.append((must, False, f"{type(e).__name__}: {str(e)[:300]}"))
     return results
@@ -242,8 +251,11 @@ def run(args: argparse.Namespace) -> int:
               f"token: {e}", file=sys.stderr)
         return 2
     for must, holds, seen in results:
-        print(f"{'✓' if holds else '✗'} {must} {MUSTS[must]}" + (f"\n    {seen}" if seen else ""))
-    failed = [m for m, holds, _ in results if not holds]
-    print(f"{len(results) - len(failed)}/{len(results)} 条 MUST 满足 / MUSTs hold" +
-          (f"；不满足 / not holding: {', '.join(failed)}" if failed else ""))
+        mark = {True: "✓", False: "✗", None: "–"}[holds]
+        print(f"{mark} {must} {MUSTS[must]}" + (f"\n    {seen}" if seen else ""))
+    failed = [m for m, holds, _ in results if holds is False]
+    unchecked = [m for m, holds, _ in results if holds is None]
+    print(f"{sum(1 for _, holds, _ in results if holds)}/{len(results)} 条 MUST 满足 / MUSTs hold"
+          + (f"；不满足 / not holding: {', '.join(failed)}" if failed else "")
+          + (f"；未检查 / not checked: {', '.join(unchecked)}" if unchecked else ""))
     return 1 if failed else 0
