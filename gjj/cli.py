@@ -16,6 +16,7 @@ from importlib.metadata import entry_points
 COMMAND_MODULES = (
     "gjj.simulator.cli",      # serve, demo, seed
     "gjj.reports.certify",    # certify
+    "gjj.control.check",      # check-control
     "gjj.reports.docs.command",  # docs
     "gjj.reports.compare",    # compare
     "gjj.reports.manifest",   # manifest

@@ -6,7 +6,11 @@
     gjj certify --compare out/run0/verdicts.json   # and say what changed since that run
 
 Exit codes: 0 every checked clause passes; 1 a clause failed; 2 the run could not be completed
-(configuration, target unreachable, time budget exceeded, or a clause the harness could not check).
+(configuration, target unreachable, pre-flight failed — a refused control token among them —, time budget
+exceeded, a clause the harness could not check, or no clause checked at all).
+
+The pre-flight reads the target's policy values once, through its test control (the reference /_sim/ client or
+the configured control plug-in); the scenarios use the target's where the guide leaves a value open.
 
 The specification runs in a pytest subprocess (``steps`` with the ``reports.collect`` plugin), so
 a misbehaving portal or browser cannot take the harness down with it, and the time budget is
@@ -34,6 +38,7 @@ from .verdicts import NOTHING_CHECKED, ROOT, clause_verdicts, exit_code, summary
 
 DEFAULT_OUT = Path("out") / "certify"
 GUIDE = ROOT / "fixtures" / "guide" / "guide-2019-06.txt"
+PREFLIGHT_FAILED = "预检未通过 / pre-flight failed"
 STOP_GRACE_S = 10.0  # after SIGINT at the end of the time budget: for the interrupted scenario to be recorded
 POLL_S = 0.2  # how often the run is looked at while it goes on: has it ended, is the budget spent
 # the clock the time budget is measured on; a test replaces it to spend the budget at a moment it chooses
@@ -67,26 +72,18 @@ def _guide() -> dict:
     return {"id": "guide-2019-06", "sha256": hashlib.sha256(GUIDE.read_bytes()).hexdigest()}
 
 
-def _policy(control_url: str | None, token: str | None, verify, timeout: float = 10.0) -> dict:
-    """The policy in force on the target's virtual today, when the target tells it (test control)."""
-    if not control_url:
-        return {"as_of": None, "values": []}
-    import requests
-    try:
-        headers = {"X-Sim-Token": token} if token else {}
-        r = requests.get(control_url + "/_sim/policy", headers=headers, timeout=timeout, verify=verify)
-        body = r.json() if r.ok else {}
-    except (requests.RequestException, ValueError):
-        return {"as_of": None, "values": []}
-    if not isinstance(body, dict) or not isinstance(body.get("parameters") or {}, dict):
-        return {"as_of": None, "values": []}  # a target's odd answer must not cost the report
-    values = []
-    for name, item in (body.get("parameters") or {}).items():
-        if isinstance(item, dict):
-            values.append({"parameter": name, "value": json.dumps(item.get("value"), ensure_ascii=False),
-                           "effective_from": str(item.get("effective_from", "")),
-                           "verified": bool(item.get("verified", False)), "source": str(item.get("source", ""))})
-    return {"as_of": str(body["on"]) if body.get("on") else None, "values": values}
+DEFAULT_AS_OF = "2025-03-05"  # the specification's own default 检查基准日 (steps/conftest.py --as-of)
+
+
+def _policy_in_use(pf: pre.Preflight, as_of: str, policy_dir: Path | None) -> list[dict]:
+    """The policy values the scenarios will use: the harness's data (fixtures/policy or --policy-dir) in
+    force on the 检查基准日, with the target's own value where the guide leaves one open and the target's
+    control reported it in the pre-flight (read once, before the first scenario)."""
+    from datetime import date
+
+    from gjj.fixtures.policy_values import in_use
+    values = in_use(date.fromisoformat(as_of), policy_dir, pf.reported_policy if pf.control else None)
+    return [dict(v, value=json.dumps(v["value"], ensure_ascii=False)) for v in values.values()]
 
 
 def build_parser(p: argparse.ArgumentParser | None = None) -> argparse.ArgumentParser:
@@ -107,7 +104,11 @@ def build_parser(p: argparse.ArgumentParser | None = None) -> argparse.ArgumentP
     p.add_argument("--as-of", metavar="YYYY-MM-DD",
                    help="检查基准日：政策驱动的场景在这一天、按这一天有效的政策检查 / the check date (a working day)")
     p.add_argument("--control-token-env", metavar="VAR",
-                   help="with --target: the environment variable holding the test-control token (X-Sim-Token)")
+                   help="with --target: the environment variable holding the test-control token (X-Sim-Token); "
+                        "given, the control must answer: a refused token stops the run in the pre-flight (exit 2)")
+    p.add_argument("--policy-dir", type=Path, metavar="DIR",
+                   help="本项目的政策数据目录 / the harness's dated policy data (default fixtures/policy); where the "
+                        "guide leaves a value open, the target's reported value is used instead")
     return p
 
 
@@ -133,9 +134,19 @@ def certify(args: argparse.Namespace) -> int:
         except (OSError, ValueError) as e:
             print(f"无法读取 / cannot read {args.compare}: {e}", file=sys.stderr)
             return 2
+    if args.as_of:
+        from datetime import date
+        try:
+            date.fromisoformat(args.as_of)
+        except ValueError:
+            print(f"--as-of {args.as_of}: 应为 YYYY-MM-DD / expected YYYY-MM-DD", file=sys.stderr)
+            return 2
+    if args.policy_dir and not Path(args.policy_dir).is_dir():
+        print(f"--policy-dir {args.policy_dir}: 目录不存在 / no such folder", file=sys.stderr)
+        return 2
     out.mkdir(parents=True, exist_ok=True)
-    for stale in ("scenarios.jsonl", "selected.json", "verdicts.json", "manifest.sha256", "index.html", "junit.xml",
-                  "cucumber.json", "run.log"):
+    for stale in ("scenarios.jsonl", "selected.json", "verdicts.json", "policy.json", "manifest.sha256", "index.html",
+                  "junit.xml", "cucumber.json", "run.log"):
         (out / stale).unlink(missing_ok=True)
     shutil.rmtree(out / "evidence", ignore_errors=True)  # evidence of an earlier run must not mix in
     embedded = None
@@ -148,7 +159,7 @@ def certify(args: argparse.Namespace) -> int:
                 raise cfg.ConfigError(f"--control-token-env: 环境变量 {args.control_token_env} 未设置 / not set")
         else:
             from gjj.simulator.server import ThreadedCentre
-            embedded = ThreadedCentre()  # in memory, test control on
+            embedded = ThreadedCentre(policy_dir=args.policy_dir)  # in memory, test control on
             base = embedded.start()
             config = cfg.from_url(base)
             config.target.name = "内置参考实现 / embedded reference centre"
@@ -175,16 +186,23 @@ def certify(args: argparse.Namespace) -> int:
 def _run(args, config: cfg.TargetConfig, out: Path, started_wall: str, started: float, embedded: bool,
          previous: dict | None) -> int:
     print(f"目标 / target: {config.target.base_url} {config.target.name}".rstrip())
-    pf = pre.run(config, args.mode, timeout=min(10.0, config.target.request_timeout_s))
+    as_of = args.as_of or DEFAULT_AS_OF
+    pf = pre.run(config, args.mode, timeout=min(10.0, config.target.request_timeout_s), as_of=as_of)
+    policy = _policy_in_use(pf, as_of, args.policy_dir) if not pf.fatal else []
+    taken = [f"{v['parameter']}={v['value']}" for v in policy if v["taken_from"] == "target"]
+    if taken:
+        pf.add("政策取值 / policy values", "ok", "指南未规定的取值按目标报告的 / open values as the target reports them: "
+               + ", ".join(taken))
     for c in pf.checks:
         mark = {"ok": "✓", "warn": "!", "fail": "✗"}[c.status]
         print(f"  {mark} {c.name}: {c.detail}")
     run_error = None
     scenarios: list[Scenario] = []
     if pf.fatal:
-        run_error = f"预检未通过 / pre-flight failed: {pf.fatal.name}: {pf.fatal.detail}"
+        run_error = f"{PREFLIGHT_FAILED}: {pf.fatal.name}: {pf.fatal.detail}"
     else:
         _explain(pf, config, args.mode)
+        (out / "policy.json").write_text(json.dumps(policy, ensure_ascii=False, indent=2), encoding="utf-8")
         run_error = _pytest(args, config, pf, out)
         scenarios = _read(out / "scenarios.jsonl")
         if not scenarios and run_error is None:
@@ -194,12 +212,9 @@ def _run(args, config: cfg.TargetConfig, out: Path, started_wall: str, started: 
     code = exit_code(clauses, run_error)
     if code == 2 and run_error is None:
         run_error = NOTHING_CHECKED if not any(c.verdict == "error" for c in clauses) else None
-    token = config.control_token()
-    verify = False if config.tls.insecure else (str(config.tls.ca_bundle) if config.tls.ca_bundle else True)
     doc = VerdictsDoc(
         suite=_suite(), guide=_guide(),
-        policy=_policy(config.target.control_url if pf.control else None, token, verify,
-                       min(10.0, config.target.request_timeout_s)),
+        policy={"as_of": as_of if policy else None, "values": policy},
         target={"base_url": config.target.base_url, "control_url": config.target.control_url if pf.control else None,
                 "name": config.target.name, "embedded": embedded},
         mode=args.mode, tags=args.tags, started_at=started_wall, finished_at=_now(),
@@ -245,6 +260,12 @@ def _pytest(args, config: cfg.TargetConfig, pf: pre.Preflight, out: Path) -> str
     cmd += ["--chromium", str(config.browser.executable)]
     if config.driver.plugin:
         cmd += ["--driver-plugin", config.driver.plugin]
+    if config.control.plugin and pf.control:
+        cmd += ["--control-plugin", config.control.plugin]
+    if (out / "policy.json").is_file():
+        cmd += ["--target-policy", str(out / "policy.json")]
+    if args.policy_dir:
+        cmd += ["--policy-dir", str(args.policy_dir.resolve())]
     cmd += ["--capabilities", ",".join(config.capabilities.businesses + (["print_slip"] if
                                                                          config.capabilities.print_slip else []))]
     if args.tags:
@@ -257,6 +278,8 @@ def _pytest(args, config: cfg.TargetConfig, pf: pre.Preflight, out: Path) -> str
     token = config.control_token()
     if token:
         env["GJJ_CONTROL_TOKEN"] = token  # not on the command line: it would show in ps and the log
+    from gjj.plugins import PLUGIN_PATH_ENV, search_path
+    env[PLUGIN_PATH_ENV] = os.pathsep.join(search_path(config.plugin_paths()))  # from here, not from the out folder
     budget = args.time_budget or config.time_budget_s
     log = out / "run.log"
     with log.open("w", encoding="utf-8") as f:
@@ -343,10 +366,16 @@ def _print_summary(doc: VerdictsDoc, out: Path) -> None:
     c = doc.summary.clauses
     print(f"\n条款 / clauses: 通过 pass {c['pass']} · 不符合 fail {c['fail']} · 无法验证 not verifiable "
           f"{c['not_verifiable']} · 出错 error {c['error']}")
+    # a run error is the reason of every clause it left unchecked: said once, not once per clause
+    repeated = [v for v in doc.clauses if v.verdict == "error" and doc.run_error and doc.run_error in (v.reason or "")]
     for v in doc.clauses:
-        if v.verdict in ("fail", "error"):
+        if v.verdict in ("fail", "error") and v not in repeated:
             print(f"  {v.verdict:5} {v.id}: {v.reason}")
-    if doc.run_error:
+    if repeated:
+        print(f"  error ×{len(repeated)}（{', '.join(v.id for v in repeated)}）：运行未完成 / run not completed")
+    if doc.run_error and doc.run_error.startswith(PREFLIGHT_FAILED):
+        print(f"运行未完成 / run not completed: {PREFLIGHT_FAILED}（原因见上 / the reason is above）")
+    elif doc.run_error:
         print(f"运行未完成 / run not completed: {doc.run_error}")
     print(f"报告 / report: {out / 'index.html'}  (verdicts.json, junit.xml, cucumber.json, manifest.sha256)")
     print(f"退出码 / exit code {doc.exit_code}")

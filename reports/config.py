@@ -13,7 +13,7 @@ from typing import Literal
 from urllib.parse import urlsplit
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
 
 BUSINESSES = ("establish", "seal", "unseal", "transfer", "back_pay", "base_adjustment", "deposit_verification")
 
@@ -78,6 +78,11 @@ class DriverSection(_Strict):
     plugin: str | None = None               # entry point name in group gjj.drivers, or "module:attribute"
 
 
+class ControlSection(_Strict):
+    plugin: str | None = None               # entry point name in group gjj.control, or "module:attribute";
+    #                                         none: the reference /_sim/ interface at target.control_url
+
+
 class TargetConfig(_Strict):
     version: Literal[1] = 1
     target: TargetSection
@@ -86,7 +91,13 @@ class TargetConfig(_Strict):
     capabilities: CapabilitiesSection = Field(default_factory=CapabilitiesSection)
     browser: BrowserSection = Field(default_factory=BrowserSection)
     driver: DriverSection = Field(default_factory=DriverSection)
+    control: ControlSection = Field(default_factory=ControlSection)
     time_budget_s: float = Field(3600.0, gt=0)  # the whole run; past it the run stops, exit 2
+
+    _folder: Path | None = PrivateAttr(default=None)  # the file's folder: plug-ins are importable from it
+
+    def plugin_paths(self) -> list[Path]:
+        return [self._folder] if self._folder else []
 
     def control_token(self) -> str | None:
         name = self.target.control_token_env
@@ -122,6 +133,7 @@ def load(path: Path) -> TargetConfig:
     except ValidationError as e:
         raise ConfigError(_format(e, str(path))) from None
     base = Path(path).resolve().parent  # relative paths in the file are relative to the file
+    config._folder = base
     if config.tls.ca_bundle and not config.tls.ca_bundle.is_absolute():
         config.tls.ca_bundle = base / config.tls.ca_bundle
     if config.browser.locators and not config.browser.locators.is_absolute():
@@ -146,7 +158,8 @@ def load(path: Path) -> TargetConfig:
 def from_url(url: str, control_token_env: str | None = None) -> TargetConfig:
     """`--target URL`: the test control is looked for at the same address (its absence is not an error)."""
     try:
-        return TargetConfig(target=TargetSection(base_url=url, control_url=url, control_required=False,
+        # a token given says the target has a control: then it must answer (a wrong token stops the run)
+        return TargetConfig(target=TargetSection(base_url=url, control_url=url, control_required=bool(control_token_env),
                                                  control_token_env=control_token_env))
     except ValidationError as e:
         raise ConfigError(_format(e, "--target")) from None

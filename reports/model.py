@@ -95,11 +95,14 @@ class Summary(_Strict):
 
 
 class PolicyValue(_Strict):
+    """A policy value the scenarios used: the harness's (fixtures/policy, --policy-dir) or, where the guide
+    leaves it open (verified false), the one the target's control reported in the pre-flight."""
     parameter: str
-    value: str
+    value: str                      # JSON of the value
     effective_from: str
-    verified: bool
+    verified: bool                  # the harness's flag: true = stated by the guide or an official notice
     source: str = ""
+    taken_from: Literal["target", "harness"] = "harness"
 
 
 class VerdictsDoc(_Strict):

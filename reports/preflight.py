@@ -28,6 +28,8 @@ class Check:
 class Preflight:
     checks: list[Check] = field(default_factory=list)
     control: bool = False           # the test-control contract answers
+    driver: object | None = None    # that control (a ControlDriver), when it answers
+    reported_policy: dict | None = None  # its answer to policy(as_of), read once here
 
     @property
     def fatal(self) -> Check | None:
@@ -43,7 +45,7 @@ def _verify(config: TargetConfig) -> bool | str:
     return str(config.tls.ca_bundle) if config.tls.ca_bundle else True
 
 
-def run(config: TargetConfig, mode: str, timeout: float = 10.0) -> Preflight:
+def run(config: TargetConfig, mode: str, timeout: float = 10.0, as_of: str | None = None) -> Preflight:
     pf = Preflight()
     t = config.target
     session = requests.Session()
@@ -75,29 +77,10 @@ def run(config: TargetConfig, mode: str, timeout: float = 10.0) -> Preflight:
         pf.add("接口契约 / API contract", "warn", "未找到参考接口 /api/v1（/openapi.json、/api/v1/session 都不像参考接口）；"
                "API 模式的场景可能出错 / no reference API found; API-mode scenarios may error")
 
-    # 3. test control
-    headers = {"X-Sim-Token": config.control_token()} if config.control_token() else {}
-    # configured explicitly, test control must answer (a wrong token must not pass as "no control");
-    # only guessed (gjj certify --target), its absence just narrows what can be checked
-    severity = "fail" if t.control_required else "warn"
-    hint = "（令牌错误？/ wrong token?）" if headers else ""
-    if t.control_url:
-        try:
-            c = session.get(t.control_url + "/_sim/clock", headers=headers, timeout=timeout, verify=session.verify)
-            clock = c.json() if c.ok else None
-            if isinstance(clock, dict) and "now" in clock:
-                pf.control = True
-                pf.add("测试控制接口 / test control", "ok", f"{t.control_url}/_sim/ 虚拟时间 {clock['now']}")
-            else:
-                pf.add("测试控制接口 / test control", severity,
-                       f"{t.control_url}/_sim/clock → HTTP {c.status_code}{hint}："
-                       "依赖时间和测试数据的条款将无法验证 / time-dependent clauses will be not verifiable")
-        except (requests.RequestException, ValueError) as e:
-            pf.add("测试控制接口 / test control", severity, f"不可用 / unavailable ({type(e).__name__})："
-                   "依赖时间和测试数据的条款将无法验证")
-    else:
-        pf.add("测试控制接口 / test control", "warn", "未配置 target.control_url：依赖时间和测试数据的条款将无法验证 / "
-               "not configured: time-dependent clauses will be not verifiable")
+    # 3. test control, through the control protocol (the reference /_sim/ client or the configured plug-in)
+    _control(pf, config, timeout, as_of)
+    if pf.fatal:
+        return pf
 
     if not api_ok and not config.driver.plugin and not pf.control and mode != "web":
         # nothing there answers like a portal: every scenario would be skipped or error; say so now
@@ -109,14 +92,14 @@ def run(config: TargetConfig, mode: str, timeout: float = 10.0) -> Preflight:
     if config.driver.plugin:
         try:
             from gjj.plugins import load_driver_plugin
-            load_driver_plugin(config.driver.plugin)
+            load_driver_plugin(config.driver.plugin, config.plugin_paths())
             pf.add("驱动插件 / driver plug-in", "ok", config.driver.plugin)
         except Exception as e:  # noqa: BLE001 — any failure to load is a configuration error
             pf.add("驱动插件 / driver plug-in", "fail", f"{config.driver.plugin}: {type(e).__name__}: {e}")
             return pf
         pf.add("登录 / log-in", "ok", "由驱动插件在场景中完成 / done by the plug-in in the scenarios")
     else:
-        _login(pf, session, config, headers, timeout)
+        _login(pf, session, config, timeout)
 
     # 5. capabilities
     caps = config.capabilities
@@ -155,17 +138,67 @@ def _speaks_reference_api(session, base_url: str, timeout: float) -> bool:
         return False
 
 
-def _login(pf: Preflight, session, config: TargetConfig, headers: dict, timeout: float) -> None:
+REFUSED_TOKEN = ("测试控制拒绝了请求（令牌错误？）：运行停止，请检查 {where} 所指的环境变量中的令牌 / the test control "
+                 "refused the request (wrong token?): the run stops; check the token in the variable {where} names")
+
+
+def _control(pf: Preflight, config: TargetConfig, timeout: float, as_of: str | None) -> None:
+    """The control answers its clock (and, once, its policy), or why not. Configured explicitly (a control_url
+    in target.yaml, or a token given), a control that does not answer stops the run: a wrong token must not
+    pass as "no control"; only guessed (gjj certify --target), its absence just narrows what can be checked."""
+    from gjj.control.protocol import ControlError, ControlRefused
+    from gjj.control.sim import PlainHttp
+    from gjj.plugins import load_control_plugin
+    t = config.target
+    name = "测试控制接口 / test control"
+    if not t.control_url:
+        pf.add(name, "warn", "未配置 target.control_url：依赖时间和测试数据的条款将无法验证 / "
+               "not configured: time-dependent clauses will be not verifiable")
+        return
+    severity = "fail" if t.control_required else "warn"
+    try:
+        factory = load_control_plugin(config.control.plugin, config.plugin_paths())
+        control = factory(PlainHttp(t.control_url, timeout, _verify(config)), config.control_token())
+    except Exception as e:  # noqa: BLE001 — any failure to load is a configuration error
+        pf.add("测试控制插件 / control plug-in", "fail", f"{config.control.plugin}: {type(e).__name__}: {e}")
+        return
+    via = f"插件 / plug-in {config.control.plugin}" if config.control.plugin else f"{t.control_url}/_sim/"
+    try:
+        clock = control.clock()
+    except ControlRefused as e:
+        if config.control_token() and e.code in ("NOT_FOUND", "UNAUTHORIZED", "FORBIDDEN"):
+            pf.add(name, "fail", REFUSED_TOKEN.format(where=t.control_token_env or "--control-token-env")
+                   + f"（{via}: {e.code}）")
+        else:
+            pf.add(name, severity, f"{via}: {e}：依赖时间和测试数据的条款将无法验证 / time-dependent clauses will be "
+                   f"not verifiable" + ("；运行停止 / the run stops" if severity == "fail" else ""))
+        return
+    except Exception as e:  # noqa: BLE001 — a plug-in's trouble or a malformed answer: not a crash
+        pf.add(name, severity, f"{via}: 不可用 / unavailable ({type(e).__name__}: {str(e)[:200]})："
+               "依赖时间和测试数据的条款将无法验证" + ("；运行停止 / the run stops" if severity == "fail" else ""))
+        return
+    if not isinstance(clock, dict) or "now" not in clock:
+        pf.add(name, severity, f"{via}: 时钟的答复不符合契约（缺少 now）/ the clock's answer lacks `now`")
+        return
+    pf.control, pf.driver = True, control
+    pf.add(name, "ok", f"{via} 虚拟时间 / time {clock['now']}")
+    try:
+        pf.reported_policy = control.policy(as_of)
+    except (ControlError, ValueError, TypeError, KeyError) as e:
+        pf.add("政策取值 / policy values", "warn", f"测试控制未报告政策取值，全部按本项目的取值 / the control reports no "
+               f"policy values: the harness's are used ({type(e).__name__})")
+    except Exception as e:  # noqa: BLE001 — a plug-in's trouble must not cost the run
+        pf.add("政策取值 / policy values", "warn", f"{type(e).__name__}: {str(e)[:200]}")
+
+
+def _login(pf: Preflight, session, config: TargetConfig, timeout: float) -> None:
     import os
     t = config.target
     try:
         if pf.control:
-            session.post(t.control_url + "/_sim/reset", json={}, headers=headers, timeout=timeout,
-                         verify=session.verify).raise_for_status()
-            seeded = session.post(t.control_url + "/_sim/seed", json={"units": [{"name": "预检单位"}]},
-                                  headers=headers, timeout=timeout, verify=session.verify)
-            seeded.raise_for_status()
-            cert = seeded.json()["units"][0]["certificates"][0]
+            pf.driver.reset()
+            seeded = pf.driver.seed({"units": [{"name": "预检单位"}]})
+            cert = seeded["units"][0]["certificates"][0]
             serial, pin = cert["serial"], cert["pin"]
         elif config.credentials:
             unit = config.credentials[0]
@@ -180,5 +213,5 @@ def _login(pf: Preflight, session, config: TargetConfig, headers: dict, timeout:
             pf.add("登录 / log-in", "ok", f"证书 {serial[:4]}… 登录成功 / logged in")
         else:
             pf.add("登录 / log-in", "warn", f"POST /api/v1/session → HTTP {r.status_code}")
-    except (requests.RequestException, ValueError, KeyError, IndexError, TypeError) as e:
+    except Exception as e:  # noqa: BLE001 — transport, refusal or a malformed answer: a warning, not a crash
         pf.add("登录 / log-in", "warn", f"无法检查登录 / could not check: {type(e).__name__}: {str(e)[:200]}")

@@ -3,7 +3,7 @@
 Options (or environment variables):
   --target URL        GJJ_TARGET          base URL of the portal's API; default: embedded centre
   --control-url URL   GJJ_CONTROL_URL     base URL of its test control; default: the target
-  --control-token T   GJJ_CONTROL_TOKEN   X-Sim-Token for test control
+  --control-token T   GJJ_CONTROL_TOKEN   the control token (X-Sim-Token; a control plug-in sends it its own way)
   --driver api|web|all GJJ_DRIVER         the JSON API, the browser (Playwright + Debian chromium), or both
   --locators FILE     GJJ_LOCATORS        TOML mapping of the portal contract's names to a vendor's
   --evidence-dir DIR  GJJ_EVIDENCE_DIR    where web mode keeps a failing scenario's screenshot, HTML, trace
@@ -12,6 +12,10 @@ Options (or environment variables):
   --no-control                            the target has no test control: scenarios needing it are not verifiable
   --capabilities LIST                     the businesses the target offers (comma-separated; default all)
   --driver-plugin P                       API mode through a vendor's driver: entry point in gjj.drivers or module:attr
+  --control-plugin P  GJJ_CONTROL_PLUGIN  test control through a vendor's control: entry point in gjj.control or
+                                          module:attr (default: the reference /_sim/ client, gjj/control/sim.py)
+  --target-policy F   GJJ_TARGET_POLICY   the policy values in use, as `gjj certify`'s pre-flight read them (JSON);
+                                          default: read once from the control at the start
   --request-timeout S                     seconds per HTTP request (default 10)
 """
 from __future__ import annotations
@@ -23,7 +27,9 @@ from pathlib import Path
 import pytest
 
 from gjj.features.reader import FeatureParseError, feature_files, read as read_feature
+from gjj.fixtures.policy_values import in_use as policy_in_use
 from gjj.steps.drivers.api import ApiControl, ApiPortal, Http, dumps
+from gjj.steps.drivers.base import ControlRefused
 from gjj.steps.browser_fixtures import browser, browser_context, playwright_instance  # noqa: F401  (fixtures)
 from gjj.steps.dsl.failures import CapabilityNotDeclared
 from gjj.steps.dsl.operator import Operator
@@ -59,6 +65,12 @@ def pytest_addoption(parser):
     g.addoption("--driver-plugin", default=os.environ.get("GJJ_DRIVER_PLUGIN"), metavar="NAME|module:attr",
                 help="API mode through a vendor's driver: an entry point of group gjj.drivers, or module:attr; "
                      "called with (http) and returning a PortalDriver")
+    g.addoption("--control-plugin", default=os.environ.get("GJJ_CONTROL_PLUGIN"), metavar="NAME|module:attr",
+                help="test control through a vendor's control: an entry point of group gjj.control, or module:attr; "
+                     "called with (http, token) and returning a ControlDriver (default: the reference /_sim/)")
+    g.addoption("--target-policy", default=os.environ.get("GJJ_TARGET_POLICY"), metavar="FILE",
+                help="the policy values in use (JSON, written by gjj certify's pre-flight); default: read from the "
+                     "control once at the start")
     g.addoption("--as-of", default=os.environ.get("GJJ_AS_OF", "2025-03-05"), metavar="YYYY-MM-DD",
                 help="检查基准日: the working day the policy-driven scenarios run on, with the policy in force then")
     g.addoption("--policy-dir", default=os.environ.get("GJJ_POLICY_DIR"), metavar="DIR",
@@ -159,20 +171,57 @@ def http_log(request):
     return log
 
 
+@pytest.fixture(scope="session")
+def control_factory(request, target):
+    """Makes the target's test control over a transport: the reference /_sim/ client, or the plug-in."""
+    spec = request.config.getoption("--control-plugin")
+    if not spec:
+        return lambda http: ApiControl(http, target.control_token)
+    from gjj.plugins import load_control_plugin
+    try:
+        factory = load_control_plugin(spec)
+    except (ImportError, AttributeError, LookupError) as e:
+        raise pytest.UsageError(f"--control-plugin {spec}: {e}") from None
+    return lambda http: factory(http, target.control_token)
+
+
+def _session_http(request, target) -> Http:
+    return Http(target.control_url, verify=request.config.stash[VERIFY],
+                timeout=request.config.getoption("--request-timeout"))
+
+
+@pytest.fixture(scope="session")
+def policy(request, target, control_factory) -> dict[str, dict]:
+    """The policy values the scenarios use, read once: those gjj certify's pre-flight recorded, or the
+    control's answer now; the target's where the guide leaves a value open (fixtures/policy_values.in_use)."""
+    import json
+    directory = request.config.getoption("--policy-dir")
+    recorded = request.config.getoption("--target-policy")
+    if recorded:
+        return {v["parameter"]: v for v in json.loads(Path(recorded).read_text(encoding="utf-8"))}
+    reported = None
+    if target.control_url is not None:
+        try:
+            reported = control_factory(_session_http(request, target)).policy(_as_of(request.config).isoformat())
+        except Exception:  # noqa: BLE001 — a control without policy: the harness's values throughout
+            reported = None
+    return policy_in_use(_as_of(request.config), Path(directory) if directory else None, reported)
+
+
 @pytest.fixture
-def world(request, target, http_log) -> World:
+def world(request, target, http_log, control_factory, policy) -> World:
     if target.control_url is None:  # a scenario that never sets up a world (a static page) still runs
         w = World(NoControl(), DEFAULT_START)
     else:
-        verify = request.config.stash[VERIFY]
-        http = Http(target.control_url, verify=verify, timeout=request.config.getoption("--request-timeout"))
+        http = _session_http(request, target)
         http.exchanges = http_log
-        w = World(ApiControl(http, target.control_token), DEFAULT_START)
+        w = World(control_factory(http), DEFAULT_START)
     w.as_of = _as_of(request.config)
     if target.control_url is not None and AS_OF_CHECKED not in request.config.stash:
         request.config.stash[AS_OF_CHECKED] = True
-        _check_as_of(w.as_of, target, request.config.stash[VERIFY])
+        _check_as_of(w.as_of, control_factory(_session_http(request, target)))
     w.policy_dir = Path(request.config.getoption("--policy-dir")) if request.config.getoption("--policy-dir") else None
+    w.policy = policy
     request.node.gjj_world = w
     return w
 
@@ -180,20 +229,18 @@ def world(request, target, http_log) -> World:
 AS_OF_CHECKED = pytest.StashKey[bool]()
 
 
-def _check_as_of(day, target, verify) -> None:
+def _check_as_of(day, control) -> None:
     """A 检查基准日 the calendar data does not cover, or that is not a working day, stops the run at once
     with the data to add (the centre's own message), rather than failing every scenario."""
-    import requests
-    headers = {"X-Sim-Token": target.control_token} if target.control_token else {}
     try:
-        r = requests.get(f"{target.control_url}/_sim/calendar/{day.isoformat()}", headers=headers, timeout=10,
-                         verify=verify)
-        body = r.json()
-    except (requests.RequestException, ValueError):
-        return  # the scenarios will report the target's trouble themselves
-    if isinstance(body, dict) and body.get("code") == "CALENDAR_NOT_COVERED":
-        pytest.exit(f"检查基准日 {day} 超出日历数据 / beyond the calendar data: {body.get('detail')}",
-                    returncode=pytest.ExitCode.USAGE_ERROR)
+        body = control.calendar(day.isoformat())
+    except ControlRefused as e:
+        if e.code == "CALENDAR_NOT_COVERED":
+            pytest.exit(f"检查基准日 {day} 超出日历数据 / beyond the calendar data: {e.detail}",
+                        returncode=pytest.ExitCode.USAGE_ERROR)
+        return
+    except Exception:  # noqa: BLE001 — the scenarios will report the target's trouble themselves
+        return
     if isinstance(body, dict) and body.get("is_working_day") is False:
         pytest.exit(f"检查基准日 {day} 不是工作日（下一个工作日是 {body.get('next_working_day')}）/ "
                     f"--as-of must be a working day", returncode=pytest.ExitCode.USAGE_ERROR)

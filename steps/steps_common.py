@@ -142,9 +142,15 @@ def has_changed_pin(operator: Operator, old: str, new: str):
     operator.changes_pin(old, new)
 
 
-@given(sentence("经办人已连续{n:d}次输错口令"))
-def has_failed_pins(operator: Operator, n: int):
-    operator.fails_pin(n)
+@given(sentence("经办人已连续输错口令，比锁定次数少{k:d}次"))
+def has_failed_pins_short_of_lock(operator: Operator, world: World, k: int):
+    """The lock limit is an open value (pin_attempt_limit, verified false): the target's when it reports one."""
+    operator.fails_pin(int(world.policy_value("pin_attempt_limit")) - k)
+
+
+@given(sentence("经办人已连续输错口令，达到锁定次数"))
+def has_failed_pins_to_lock(operator: Operator, world: World):
+    operator.fails_pin(int(world.policy_value("pin_attempt_limit")))
 
 
 @given(sentence("经办人登录后看到开通提示"))

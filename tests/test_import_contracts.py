@@ -47,6 +47,8 @@ BREAKS = [  # (module of the copy, the import added to it, the contract that mus
     ("gjj/steps/steps_common.py", "from gjj.simulator.domain import messages", "harness-launches-centre"),
     ("gjj/reports/html.py", "from gjj.steps.drivers import base", "reports-without-steps"),
     ("gjj/fixtures/generators.py", "from gjj.simulator.domain import validators", "fixtures-are-data"),
+    ("gjj/control/sim.py", "from gjj.steps.drivers import api", "control-contract-alone"),
+    ("gjj/control/protocol.py", "import requests", "control-protocol-pure"),
 ]
 
 

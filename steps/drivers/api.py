@@ -1,4 +1,5 @@
-"""The API driver: the reference JSON API (/api/v1) and test control (/_sim) over requests.
+"""The API driver: the reference JSON API (/api/v1) over requests, and the reference test control (/_sim) with
+the same evidence-keeping transport.
 
 One requests.Session per driver, base URL and credentials injected; every exchange is kept
 (request, response, timing) so a failing scenario can show exactly what was said."""
@@ -11,6 +12,9 @@ import time
 from typing import Any
 
 import requests
+
+from gjj.control.protocol import ControlError, ControlRefused
+from gjj.control.sim import SimControl
 
 from .base import (
     AccountView,
@@ -108,15 +112,18 @@ def _malformed_is_target_error(cls):
         def guarded(self, *args, **kwargs):
             try:
                 return fn(self, *args, **kwargs)
-            except TargetError:
+            except (TargetError, ControlRefused):
                 raise
+            except ControlError as e:
+                raise TargetError(str(e)) from e
             except (ValueError, KeyError, TypeError, IndexError, AttributeError) as e:
                 http = getattr(self, "http", None)
                 last = http.exchanges[-1] if http is not None and http.exchanges else None
                 where = f"{last.method} {last.url} → HTTP {last.status}" if last else fn.__name__
                 raise TargetError(f"答复格式不正确 / malformed answer to {where}: {type(e).__name__}: {e}") from e
         return guarded
-    for name, member in list(vars(cls).items()):
+    for name in dir(cls):  # inherited operations too (ApiControl's are SimControl's)
+        member = getattr(cls, name)
         if callable(member) and not name.startswith("_"):
             setattr(cls, name, wrap(member))
     return cls
@@ -231,10 +238,11 @@ class ApiPortal:
         if not r.headers.get("content-type", "").startswith("application/pdf"):
             raise TargetError(f"slip {month}: not a PDF ({r.headers.get('content-type')})")
         data = self._call("GET", f"/slips/{month}/data")
-        return Slip(month, r.content, _pdf_text(r.content), data.json() if data.status_code < 400 else {})
+        return Slip(month, r.content, pdf_text(r.content), data.json() if data.status_code < 400 else {})
 
 
-def _pdf_text(pdf: bytes) -> str:
+def pdf_text(pdf: bytes) -> str:
+    """A PDF's text as a reader extracts it (Slip.text), for driver plug-ins too; TargetError if unreadable."""
     from pypdf import PdfReader
     try:
         return "".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(pdf)).pages).replace(" ", "")
@@ -243,57 +251,9 @@ def _pdf_text(pdf: bytes) -> str:
 
 
 @_malformed_is_target_error
-class ApiControl:
-    """ControlDriver over /_sim (docs/test-control.md)."""
-
-    def __init__(self, http: Http, token: str | None = None) -> None:
-        self.http = http
-        self.headers = {"X-Sim-Token": token} if token else {}
-
-    def _ok(self, method: str, path: str, body: Any = None, params: dict | None = None) -> Any:
-        r = self.http.call(method, "/_sim" + path, body, headers=self.headers, params=params)
-        if r.status_code >= 400:
-            raise TargetError(f"test control {method} {path}: {refusal(r)}")
-        return r.json() if r.content else None
-
-    def reset(self, now: str) -> None:
-        self._ok("POST", "/reset", {"now": now})
-
-    def seed(self, world: dict) -> dict:
-        return self._ok("POST", "/seed", world)
-
-    def set_clock(self, now: str) -> dict:
-        return self._ok("PUT", "/clock", {"now": now})
-
-    def advance(self, **delta: int) -> dict:
-        return self._ok("POST", "/clock/advance", delta)
-
-    def remit(self, unit: str, month: str, arrived: bool = True) -> None:
-        self._ok("POST", f"/units/{unit}/remittances", {"month": month, "arrived": arrived})
-
-    def arrive(self, unit: str, month: str) -> None:
-        self._ok("POST", f"/units/{unit}/remittances/{month}/arrival")
-
-    def unit_state(self, unit: str) -> dict:
-        return self._ok("GET", f"/units/{unit}")
-
-    def employee_state(self, personal_no: str) -> dict:
-        return self._ok("GET", f"/employees/{personal_no}")
-
-    def pending(self) -> dict:
-        return self._ok("GET", "/pending")
-
-    def calendar(self, day: str) -> dict:
-        return self._ok("GET", f"/calendar/{day}")
-
-    def policy(self, on: str | None = None) -> dict:
-        return self._ok("GET", "/policy", params={"on": on} if on else None)
-
-    def record_certificate_application(self, unit_name: str, uscc: str) -> dict:
-        return self._ok("POST", "/certificate-applications", {"unit_name": unit_name, "uscc": uscc})
-
-    def clock(self) -> dict:
-        return self._ok("GET", "/clock")
+class ApiControl(SimControl):
+    """The reference /_sim/ client (gjj/control/sim.py) in the scenarios: a malformed answer is a TargetError
+    naming the exchange, like the portal's; a refusal stays a ControlRefused."""
 
 
 def dumps(exchanges: list[Exchange]) -> str:

@@ -5,25 +5,27 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from gjj.control import protocol as _control
+
 
 @dataclass(frozen=True)
 class Refusal:
     """The target refused: its stable code (API contract), its message to the user, the clause."""
-    code: str
-    detail: str
-    clause: str | None = None
-    status: int | None = None
+    code: str                       # the contract's code (docs/api.md §9, e.g. WRONG_PIN): a plug-in maps its own
+    detail: str                     # the message the user reads; must contain Chinese
+    clause: str | None = None       # the guide clause the target cites, if any
+    status: int | None = None       # the HTTP status, if any
 
 
 @dataclass(frozen=True)
 class Receipt:
     """业务提交 succeeded: the business number and what the unit must still do."""
-    business_no: str
-    business_type: str
-    summary: str
-    follow_ups: tuple[str, ...] = ()
-    notes: tuple[str, ...] = ()
-    result: dict = field(default_factory=dict)
+    business_no: str                # 业务流水号
+    business_type: str              # the business as submit() was given it: establish, seal, …
+    summary: str                    # 办理结果
+    follow_ups: tuple[str, ...] = ()  # 后续事项: what the unit must still do (empty: nothing)
+    notes: tuple[str, ...] = ()     # 温馨提示: for information only
+    result: dict = field(default_factory=dict)  # business data; establish: the new account's "personal_no"
 
 
 Outcome = Receipt | Refusal
@@ -31,48 +33,53 @@ Outcome = Receipt | Refusal
 
 @dataclass(frozen=True)
 class Login:
-    ok: bool
+    """How a log-in went."""
+    ok: bool                        # logged in
     prompt: str | None = None       # the first-login prompt (2.3), when shown
-    opened: bool = False
-    refusal: Refusal | None = None
+    opened: bool = False            # the unit has completed the opening (开通)
+    refusal: Refusal | None = None  # why not, when not ok
 
 
 @dataclass(frozen=True)
 class RosterRow:
-    personal_no: str
-    name: str
-    state: str          # 正常 / 封存 … as the portal labels it
+    """One row of the 职工清册, as published (the nightly update)."""
+    personal_no: str    # 个人账号
+    name: str           # 姓名
+    state: str          # 正常 / 封存 … as the portal labels it (a label, not a code)
     base: str | None    # none for a transfer-in not yet unsealed here
 
 
 @dataclass(frozen=True)
 class UnitView:
-    account_no: str
-    name: str
-    operator_name: str | None
-    operator_mobile: str | None
-    entrusted_collection: bool
-    paid_through: str | None
-    due_month: str
+    """单位信息 as the portal shows it."""
+    account_no: str                 # 单位账号
+    name: str                       # 单位名称
+    operator_name: str | None       # 经办人 as published (changes show after the nightly update)
+    operator_mobile: str | None     # 经办人手机
+    entrusted_collection: bool      # 委托收款 settlement
+    paid_through: str | None        # 缴至年月 YYYY-MM; none if never remitted
+    due_month: str                  # 应汇缴年月 YYYY-MM
 
 
 @dataclass(frozen=True)
 class AccountView:
-    personal_no: str
-    name: str
-    state: str
-    base: str | None
-    paid_through: str | None
+    """职工账户信息 (live, not the published roster)."""
+    personal_no: str                # 个人账号
+    name: str                       # 姓名
+    state: str                      # 正常 / 封存 as the portal labels it
+    base: str | None                # 缴存基数, yuan as a decimal string
+    paid_through: str | None        # the person's 缴至年月 at this unit, YYYY-MM
     start_month: str | None = None   # the first month it contributes at this unit
-    back_paid_months: tuple[str, ...] = ()
+    back_paid_months: tuple[str, ...] = ()  # months back-paid (个别补缴), YYYY-MM
 
 
 @dataclass(frozen=True)
 class Slip:
-    month: str
-    pdf: bytes
-    text: str           # the slip's text as a reader extracts it
-    data: dict
+    """A printed 汇（补）缴书 (docs/vendor-kit.md §3.4 says what it must contain)."""
+    month: str          # YYYY-MM asked for
+    pdf: bytes          # the document as the portal delivers it (application/pdf)
+    text: str           # the slip's text as a reader extracts it (pdf_text in api.py), spaces removed
+    data: dict          # the portal's figures behind it, if it offers them; not judged
 
 
 @dataclass
@@ -93,6 +100,22 @@ class Exchange:
 class TargetError(Exception):
     """The harness could not complete a check: target down, timeout, malformed answer.
     Distinct from a refusal, which is a business answer."""
+
+
+# What `PortalDriver.submit(business, fields)` receives: for each business, the fields the DSL may send (the
+# Operator refuses to send any other, so this table cannot drift), each with its form. Months are 'YYYY-MM',
+# amounts yuan as decimal strings ('6000', '6000.50'); a plug-in translates them into its portal's request.
+SUBMIT_FIELDS: dict[str, dict[str, str]] = {
+    "establish": {"name": "职工姓名", "id_number": "18 位身份证号码", "base": "缴存基数（元）"},
+    "seal": {"personal_no": "个人账号", "last_month": "最后缴存月份 YYYY-MM"},
+    "unseal": {"personal_no": "个人账号", "start_month": "起缴月份 YYYY-MM", "base": "缴存基数（元）",
+               "reported_errors": "optional: list of 'name' / 'id_number' the unit reports wrong (3.7)"},
+    "transfer": {"name": "职工姓名", "id_number": "身份证号码"},
+    "back_pay": {"personal_no": "个人账号", "cause": "late_establish | late_unseal | base_shortfall",
+                 "months": "list of YYYY-MM"},
+    "base_adjustment": {"personal_no": "个人账号", "base": "新缴存基数（元）", "effective_month": "生效月份 YYYY-MM"},
+    "deposit_verification": {"confirmed": "true: 确认无误"},
+}
 
 
 class PortalDriver(Protocol):
@@ -116,18 +139,7 @@ class PortalDriver(Protocol):
     def print_slip(self, month: str) -> Slip | Refusal: ...
 
 
-class ControlDriver(Protocol):
-    """The test-control contract (docs/test-control.md)."""
-
-    def reset(self, now: str) -> None: ...
-    def seed(self, world: dict) -> dict: ...
-    def set_clock(self, now: str) -> dict: ...
-    def advance(self, **delta: int) -> dict: ...
-    def remit(self, unit: str, month: str, arrived: bool = True) -> None: ...
-    def arrive(self, unit: str, month: str) -> None: ...
-    def unit_state(self, unit: str) -> dict: ...
-    def employee_state(self, personal_no: str) -> dict: ...
-    def pending(self) -> dict: ...
-    def calendar(self, day: str) -> dict: ...
-    def policy(self, on: str | None = None) -> dict: ...
-    def record_certificate_application(self, unit_name: str, uscc: str) -> dict: ...
+# The test-control contract lives outside the harness (gjj/control/protocol.py): the pre-flight and
+# `gjj check-control` use it too. Scenarios and the DSL know a control only by this protocol.
+ControlDriver = _control.ControlDriver
+ControlRefused = _control.ControlRefused

@@ -12,7 +12,8 @@ from typing import Callable
 
 from gjj.fixtures.generators import Generator
 
-from ..drivers.base import AccountView, Login, Outcome, PortalDriver, Receipt, Refusal, RosterRow, Slip, UnitView
+from ..drivers.base import (SUBMIT_FIELDS, AccountView, Login, Outcome, PortalDriver, Receipt, Refusal, RosterRow,
+                            Slip, UnitView)
 from .failures import CapabilityNotDeclared, SpecFailure
 from .terms import Amount, Moment, Month
 from .world import EmployeeRef, World
@@ -95,6 +96,9 @@ class Operator:
 
     def submits(self, business: str, **fields) -> Outcome:
         self._requires(business)
+        undocumented = set(fields) - set(SUBMIT_FIELDS[business])
+        if undocumented:  # the driver interface documents what submit() receives (docs/driver-interface.md)
+            raise AssertionError(f"{business}: 未在 SUBMIT_FIELDS 中说明的字段 / undocumented fields {undocumented}")
         return self._portal().submit(business, fields)
 
     def seals(self, employee: str, last_month: Month) -> Outcome:

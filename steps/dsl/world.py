@@ -40,6 +40,16 @@ class World:
     seeded: bool = False
     as_of: date | None = None          # 检查基准日 (--as-of): the day the policy-driven scenarios run on
     policy_dir: Path | None = None     # the dated policy data the expectations follow (--policy-dir)
+    policy: dict[str, dict] = field(default_factory=dict)  # the values in use, read once (policy_values.in_use)
+
+    def policy_value(self, parameter: str):
+        """The value the scenarios use for `parameter`: the target's where the guide leaves it open and the
+        target reported one, else the harness's (fixtures/policy, in force on the 检查基准日)."""
+        if parameter in self.policy:
+            return self.policy[parameter]["value"]
+        from gjj.fixtures.policy_values import in_force
+        entry = in_force(parameter, self.as_of or date(2025, 3, 5), self.policy_dir)
+        return entry["value"]
 
     def business_hours_edge(self, edge: str) -> Moment:
         """检查基准日 at an edge of the business hours in force that day (fixtures/policy/business_hours.toml):
