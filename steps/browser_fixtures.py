@@ -18,8 +18,9 @@ EVIDENCE_DEFAULT = Path("out") / "evidence"
 
 @pytest.fixture(scope="session")
 def playwright_instance():
-    from .browser_process import playwright
-    return playwright()
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as pw:
+        yield pw
 
 
 @pytest.fixture(scope="session")
