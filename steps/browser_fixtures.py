@@ -16,13 +16,18 @@ from .drivers.base import Slip
 EVIDENCE_DEFAULT = Path("out") / "evidence"
 
 
-@pytest.fixture(scope="session")
+# Module scope, not session: the sync API's Playwright keeps an event loop running in this thread while it
+# is started, so in a process that runs other tests too (an xdist worker) a second sync_playwright() or an
+# asyncio.run() would fail. The specification is one module (test_features.py): pytest ends these when the
+# process moves on to another module's tests, and a run of the specification alone starts them once.
+@pytest.fixture(scope="module")
 def playwright_instance():
-    from .browser_process import playwright
-    return playwright()
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as pw:
+        yield pw
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(request, playwright_instance, target):
     from .drivers.browser import launch_browser
     from .drivers.browser.trust import chromium_args

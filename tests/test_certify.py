@@ -79,10 +79,11 @@ def test_no_arguments_certifies_the_embedded_centre_in_both_modes(default_run):
 @pytest.mark.slow
 def test_the_html_report_shows_every_clause_with_its_verdict_in_chromium(default_run):
     _, out = default_run
-    from gjj.steps.browser_process import shared
+    from playwright.sync_api import sync_playwright
+
     from gjj.steps.drivers.browser import launch_browser
     doc = load(out)
-    with shared() as pw:
+    with sync_playwright() as pw:
         browser = launch_browser(pw)
         try:
             page = browser.new_page()

@@ -20,7 +20,6 @@ from pytest_bdd.parser import FeatureParser
 from policy_edits import SOURCE, policy_with_longer_hours
 from reports_sample import PAYLOAD, sample_doc, tiny_png, write_evidence
 
-from gjj.steps.browser_process import shared
 from gjj import cli
 from gjj.fixtures.guide.catalogue import load_catalogue
 from gjj.reports.docs.build import build_site
@@ -506,8 +505,8 @@ CHROMIUM = Path("/usr/bin/chromium")
 @pytest.mark.slow
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="no Chromium at /usr/bin/chromium")
 def test_search_works_from_disk_and_chinese_renders(site, tmp_path):
-    pytest.importorskip("playwright.sync_api")
-    with shared() as pw:
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM),
                                      args=["--no-sandbox", "--disable-gpu", "--no-first-run"])
         try:

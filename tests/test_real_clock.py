@@ -18,7 +18,11 @@ from pathlib import Path
 import pytest
 import trustme
 from cryptography import x509
+import freezegun
 from freezegun import freeze_time
+
+# pytest's own timing (durations, timeouts) keeps real time while a test's clock is frozen
+freezegun.configure(extend_ignore_list=["_pytest.runner", "_pytest.timing"])
 
 from gjj.cli import main as gjj
 from gjj.simulator import tls

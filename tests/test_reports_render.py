@@ -14,7 +14,6 @@ from urllib.parse import quote, unquote
 import pytest
 from reports_sample import HTML_SNAPSHOT, PAYLOAD, SCREENSHOT, TARGET_URL, TRACE, sample_doc, write_evidence
 
-from gjj.steps.browser_process import shared
 from gjj.cli import main as gjj_main
 from gjj.reports.compare import DocError, compare
 from gjj.reports.cucumber import write_cucumber
@@ -502,9 +501,9 @@ CHROMIUM = Path("/usr/bin/chromium")
 @pytest.mark.slow
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="no Chromium on this machine")
 def test_toggle_and_filter_work_in_a_browser(report_dir):
-    pytest.importorskip("playwright.sync_api")
+    sync_api = pytest.importorskip("playwright.sync_api")
     url = (report_dir / "index.html").as_uri()
-    with shared() as pw:
+    with sync_api.sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True,
                                      args=["--no-sandbox", "--disable-gpu", "--no-first-run"])
         try:

@@ -7,7 +7,6 @@ import shutil
 import pytest
 import requests
 
-from gjj.steps.browser_process import shared
 from gjj.simulator.domain.messages import LOGIN_FAULT, PRINT_FAULT
 
 playwright_api = pytest.importorskip("playwright.sync_api")
@@ -25,7 +24,7 @@ def base_url():
 
 @pytest.fixture(scope="module")
 def browser():
-    with shared() as pw:
+    with playwright_api.sync_playwright() as pw:
         b = pw.chromium.launch(executable_path=CHROMIUM, headless=True,
                                args=["--no-sandbox", "--disable-gpu", "--no-first-run"])
         yield b

@@ -11,8 +11,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import freezegun
 import pytest
 from freezegun import freeze_time
+
+# pytest's own timing (durations, timeouts) keeps real time while a test's clock is frozen
+freezegun.configure(extend_ignore_list=["_pytest.runner", "_pytest.timing"])
 
 from examples.longcheng.app import create_app
 
