@@ -1,4 +1,6 @@
-"""Fixtures for web mode: one browser per test session, a fresh context per scenario, and the
+"""Fixtures for web mode: one Playwright per process (shared_playwright: every browser test of the
+project uses it, since a second sync_playwright in the same thread fails with "Playwright Sync API
+inside the asyncio loop"), one browser per test session, a fresh context per scenario, and the
 evidence a failing scenario leaves (screenshot, page HTML, Playwright trace)."""
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ import shutil
 import subprocess
 import tempfile
 import warnings
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -16,10 +19,29 @@ from .drivers.base import Slip
 EVIDENCE_DEFAULT = Path("out") / "evidence"
 
 
+_SHARED: dict = {"manager": None, "playwright": None, "users": 0}
+
+
+@contextmanager
+def shared_playwright():
+    """The process's one sync Playwright, started by its first user and stopped when the last one ends."""
+    if _SHARED["users"] == 0:
+        from playwright.sync_api import sync_playwright
+        _SHARED["manager"] = sync_playwright()
+        _SHARED["playwright"] = _SHARED["manager"].__enter__()
+    _SHARED["users"] += 1
+    try:
+        yield _SHARED["playwright"]
+    finally:
+        _SHARED["users"] -= 1
+        if _SHARED["users"] == 0:
+            manager, _SHARED["manager"], _SHARED["playwright"] = _SHARED["manager"], None, None
+            manager.__exit__(None, None, None)
+
+
 @pytest.fixture(scope="session")
 def playwright_instance():
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as pw:
+    with shared_playwright() as pw:
         yield pw
 
 
