@@ -104,7 +104,9 @@ class BrowserPortal:
         return self._page().get_by_role("link", name=self.locators.name(name), exact=True)
 
     def textbox(self, name: str):
-        return self._page().get_by_label(self.locators.name(name), exact=True)
+        """By its label; or by its accessible name (a label with a marker such as an aria-hidden "*")."""
+        page, shown = self._page(), self.locators.name(name)
+        return page.get_by_label(shown, exact=True).or_(page.get_by_role("textbox", name=shown, exact=True))
 
     def control(self, locator, role: str, name: str):
         """`locator`, once it is on the page; otherwise fail now, naming the control and the map entry."""
