@@ -5,7 +5,6 @@ map does not name failing fast. The portal runs on a frozen libfaketime clock (W
 from __future__ import annotations
 
 import shutil
-import time
 from pathlib import Path
 
 import pytest
@@ -115,10 +114,8 @@ def test_without_the_map_a_control_fails_fast_naming_the_entry(site):
     try:
         bare = BrowserPortal(context, base, Locators(), ClientEnv())
         bare.goto("/wt/login")   # the page is there; the contract's button names are not its words
-        started = time.monotonic()
         with pytest.raises(ControlNotFound) as e:
             bare.control(bare.button("业务提交"), "button", "业务提交")
-        assert time.monotonic() - started < 5
         assert "业务提交" in str(e.value) and '[names] "业务提交"' in str(e.value)
         missing = bare.login_controls_missing()
         assert missing and all("[names]" in m for m in missing)

@@ -111,6 +111,9 @@ READ_LABELS: list[tuple[str, str]] = [
     ("应汇缴年月", "单位信息"),
 ]
 
+# a receipt's list item that says there is nothing to do is no follow-up (a person reads it so)
+NOTHING_TO_DO = r"^(无需|无，|无。|无$|不需要|本业务不需要)"
+
 # --- refusals: a visible role="alert"; its code is read from its text (map: [refusals]) ----------------
 REFUSALS: dict[str, str] = {
     "OUTSIDE_BUSINESS_HOURS": r"不在网上业务的办理时间",
@@ -200,6 +203,8 @@ def render_markdown() -> str:
             "### What the driver reads, by label (`[names]`)", "",
             "Terms are `dt`/`dd` pairs or two-cell table rows (`th`/`td`).", "", "| label | where |", "|---|---|"]
     out += [f"| {n} | {w} |" for n, w in READ_LABELS]
+    out += ["", f"A list item under 后续事项 matching `{NOTHING_TO_DO.replace('|', chr(92) + '|')}` (e.g. 无需后续操作) "
+            "is not a follow-up."]
     out += ["", "### Refusals (`[refusals]`)", "",
             "A refusal is a visible element with `role=\"alert\"`; its text, in Chinese, is the detail. The "
             "driver names the reason by matching the text with these patterns (Python regular expressions, "

@@ -312,7 +312,8 @@ class BrowserPortal:
                               f"也没有提示 / after 业务提交 neither a receipt nor an alert: "
                               f"{self.locators.hint('names', '业务流水号')}")
         result = {"personal_no": r["personal_no"]} if r["personal_no"] else {}
-        return Receipt(r["business_no"], business, r["summary"], tuple(r["follow_ups"]), tuple(r["notes"]), result)
+        follow_ups = tuple(item for item in r["follow_ups"] if not re.match(contract.NOTHING_TO_DO, item))
+        return Receipt(r["business_no"], business, r["summary"], follow_ups, tuple(r["notes"]), result)
 
     # --- queries ------------------------------------------------------------------------------
     def roster(self) -> list[RosterRow] | Refusal:
