@@ -55,10 +55,7 @@ class Visitor:
         browser.click(name, role=role)
 
     def enters_via_platform(self) -> None:
-        browser = self._browser()
-        browser.open("/platform/")
-        browser.click("公积金专区")
-        browser.click("网上服务厅")
+        self._browser().enter_via_platform()
 
     def enters_via_platform_and_logs_in(self) -> Login:
         self.enters_via_platform()

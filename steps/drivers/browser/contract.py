@@ -25,7 +25,6 @@ PATHS: dict[str, str] = {
     "/hall/unit": "单位信息 and the operator form",
     "/hall/print": "查询打印",
     "/hall/help": "帮助 (reachable without log-in)",
-    "/platform/": "the 同和综合服务平台 (with a link 公积金专区, then 网上服务厅)",
 }
 
 BUSINESS_PATHS = {"establish": "/hall/business/establish", "seal": "/hall/business/seal",
@@ -164,6 +163,9 @@ BROWSER_WARNINGS: dict[str, tuple[str, tuple[str, ...]]] = {  # kind → (page t
     "cert-notice": ("您与该站点交换的信息不会被其他人查看或更改，但该站点的安全证书有问题", ("button 是", "button 否")),
 }
 
+# the 同和综合服务平台's window, shown by the harness in its browser (a host that never resolves: routed)
+PLATFORM_ORIGIN = "http://tohot-platform.invalid"
+
 # the PC's programs as the harness passes them to the page (init script, before the page's scripts):
 # window.gjjHarnessPC = {platform, certAssistant, assistantBroken, printComponent, serial}; the map's
 # [client] script turns that into the objects the portal's pages read (default: window.gjjClient)
@@ -217,6 +219,8 @@ def render_markdown() -> str:
             "answers the next page request with its own page, and continuing leads to the log-in page.", "",
             "| kind | page text | controls |", "|---|---|---|"]
     out += [f"| {k} | {t} | {', '.join(c)} |" for k, (t, c) in BROWSER_WARNINGS.items()]
+    out += ["", "The 同和综合服务平台 (a program on the PC) is shown by the harness: its 公积金专区 links 网上服务厅 to "
+            "the portal's `/hall/login?via=platform` (map it to your platform entry)."]
     out += ["", "The PC's programs (guide 2.1) are given to the page before its scripts run as "
             "`window.gjjHarnessPC = {platform, certAssistant, assistantBroken, printComponent, serial}`; the "
             "map's `[client] script` (JavaScript) builds the objects the portal's pages use from it. Default:",

@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import json
 import re
+from html import escape
 from dataclasses import dataclass, field
 
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright
@@ -421,6 +422,24 @@ class BrowserPortal:
                           body=_warning_page(text, controls, request.url))
         self.context.route(re.compile("^" + re.escape(self.base_url.rstrip("/")) + "/"), warn, times=1)
 
+    def enter_via_platform(self) -> str:
+        """The 同和综合服务平台 is a program on the PC (guide 2.1, 2.5): the harness shows its window in the
+        browser (its 公积金专区 links to the portal's platform entry, [paths] "/hall/login?via=platform"),
+        then clicks 公积金专区 and 网上服务厅 as a person would; the heading of the page reached."""
+        entry = self.url("/hall/login?via=platform")
+
+        def platform(route, request) -> None:
+            zone = request.url.rstrip("/").endswith("/gjj")
+            body = (f'<h1>公积金专区</h1><p><a href="{escape(entry)}">网上服务厅</a></p>' if zone else
+                    '<h1>同和综合服务平台</h1><p><a href="/gjj">公积金专区</a></p>')
+            route.fulfill(status=200, content_type="text/html; charset=utf-8",
+                          body=f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"></head><body>{body}</body></html>')
+        self.context.route(contract.PLATFORM_ORIGIN + "/**", platform)
+        page = self._page()
+        page.goto(contract.PLATFORM_ORIGIN + "/")
+        self.click("公积金专区")
+        return self.click("网上服务厅")
+
     def open(self, path: str) -> str:
         self.goto(path)
         return self.heading()
@@ -440,7 +459,6 @@ class BrowserPortal:
 
 
 def _warning_page(text: str, controls: tuple[str, ...], to: str) -> str:
-    from html import escape
     parts = []
     for control in controls:
         role, name = control.split(" ", 1)
