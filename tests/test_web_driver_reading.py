@@ -104,3 +104,28 @@ def test_a_missing_control_fails_fast_with_the_entry_to_add(portal):
     with pytest.raises(ControlNotFound) as e:
         p.fill("起缴月份", "2025-03")
     assert "起缴月份" in str(e.value) and '[names] "起缴月份"' in str(e.value)
+
+
+class SealByTyping(BrowserPortal):
+    """A page-object plug-in: its own steps for one page, the driver's for the rest."""
+
+    def submit(self, business, fields):
+        if business == "seal":
+            return Receipt("PLUGIN-1", business, "由页面对象插件办理")
+        return super().submit(business, fields)
+
+
+def test_a_page_object_plugin_replaces_a_pages_steps(browser, tmp_path):
+    from gjj.steps.drivers.browser import make_portal
+    f = tmp_path / "pages.toml"
+    f.write_text(f'[pages]\nplugin = "{__name__}:SealByTyping"\n', encoding="utf-8")
+    context = browser.new_context()
+    try:
+        portal = make_portal(context, BASE, Locators.load(f), ClientEnv())
+        assert isinstance(portal, SealByTyping)
+        assert portal.submit("seal", {}).business_no == "PLUGIN-1"
+        f.write_text('[pages]\nplugin = "gjj.steps.drivers.browser.locators:Locators"\n', encoding="utf-8")
+        with pytest.raises(TypeError, match="subclass of BrowserPortal"):
+            make_portal(context, BASE, Locators.load(f), ClientEnv())
+    finally:
+        context.close()

@@ -3,7 +3,9 @@
 
 Sections: [names] control and label names, [headings] page headings, [paths] paths (also the landing
 pages after log-in), [refusals] code = text pattern, [forms] form posts, [formats] month = "YYYYMM",
-[client] script = JavaScript that builds the portal's client objects from window.gjjHarnessPC."""
+[client] script = JavaScript that builds the portal's client objects from window.gjjHarnessPC,
+[pages] plugin = "module:Class" (or an entry point in group gjj.pages): a page-object plug-in, a
+subclass of BrowserPortal whose methods replace the steps of the pages it overrides."""
 from __future__ import annotations
 
 import re
@@ -13,7 +15,8 @@ from pathlib import Path
 
 from . import contract
 
-SECTIONS = ("names", "headings", "paths", "refusals", "forms", "formats", "client")
+SECTIONS = ("names", "headings", "paths", "refusals", "forms", "formats", "client", "pages")
+PAGES_GROUP = "gjj.pages"
 
 
 @dataclass
@@ -25,6 +28,7 @@ class Locators:
     forms: dict[str, str] = field(default_factory=dict)
     formats: dict[str, str] = field(default_factory=dict)
     client: dict[str, str] = field(default_factory=dict)
+    pages: dict[str, str] = field(default_factory=dict)
     source: str = "(no map)"
 
     def name(self, contract_name: str) -> str:
@@ -66,6 +70,14 @@ class Locators:
 
     def client_script(self) -> str:
         return self.client.get("script", contract.CLIENT_DEFAULT_SCRIPT)
+
+    def page_objects(self):
+        """The page-object plug-in's class ([pages] plugin), None without one."""
+        spec = self.pages.get("plugin")
+        if not spec:
+            return None
+        from gjj.plugins import load_plugin
+        return load_plugin(spec, PAGES_GROUP)
 
     def hint(self, section: str, key: str) -> str:
         """The entry a vendor adds to name `key` on their pages."""

@@ -458,6 +458,14 @@ class BrowserPortal:
         self._page().screenshot(path=path, full_page=True)
 
 
+def make_portal(context: BrowserContext, base_url: str, locators: Locators, env: ClientEnv) -> BrowserPortal:
+    """The browser driver, or the map's page-object plug-in ([pages] plugin: a subclass of BrowserPortal)."""
+    cls = locators.page_objects() or BrowserPortal
+    if not (isinstance(cls, type) and issubclass(cls, BrowserPortal)):
+        raise TypeError(f"{locators.source}: [pages] plugin must name a subclass of BrowserPortal, not {cls!r}")
+    return cls(context, base_url, locators, env)
+
+
 def _warning_page(text: str, controls: tuple[str, ...], to: str) -> str:
     parts = []
     for control in controls:
@@ -560,4 +568,4 @@ def _yuan(text: str | None) -> str | None:
     return m.group(0).replace(",", "") if m else None
 
 
-__all__ = ["BrowserPortal", "ClientEnv", "ControlNotFound", "launch_browser"]
+__all__ = ["BrowserPortal", "ClientEnv", "ControlNotFound", "launch_browser", "make_portal"]

@@ -14,7 +14,7 @@ import sys
 
 from ..base import TargetError
 from .locators import Locators
-from .portal import CHROMIUM, BrowserPortal, ClientEnv, launch_browser
+from .portal import CHROMIUM, ClientEnv, launch_browser, make_portal
 from .trust import TrustError, chromium_args
 
 
@@ -27,7 +27,7 @@ def check(base_url: str, locators: Locators, chromium: str = CHROMIUM, ca_bundle
             browser = launch_browser(pw, executable=chromium, extra_args=chromium_args(base_url, ca_bundle))
             try:
                 context = browser.new_context(locale="zh-CN", ignore_https_errors=insecure)
-                return {"missing": BrowserPortal(context, base_url, locators, ClientEnv()).login_controls_missing(),
+                return {"missing": make_portal(context, base_url, locators, ClientEnv()).login_controls_missing(),
                         "error": None}
             finally:
                 browser.close()
@@ -45,7 +45,8 @@ def main(argv: list[str] | None = None) -> int:
     a = ap.parse_args(argv)
     try:
         locators = Locators.load(a.locators)
-    except (OSError, ValueError) as e:
+        locators.page_objects()
+    except (OSError, ValueError, ImportError, AttributeError, LookupError) as e:
         print(json.dumps({"missing": [], "error": f"page map: {e}"}, ensure_ascii=False))
         return 0
     print(json.dumps(check(a.base_url, locators, a.chromium, a.ca_bundle, a.insecure), ensure_ascii=False))
