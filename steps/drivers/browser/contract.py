@@ -189,6 +189,9 @@ def render_markdown() -> str:
            f"A control is looked for {LOCATE_TIMEOUT_MS / 1000:g} s once its page has loaded; not found, the "
            "scenario fails with the control's name and the map entry to add. A log-in page whose controls "
            "cannot be found stops the run in the pre-flight (exit 2).", "",
+           "Where a map cannot say it, a page-object plug-in can: `[pages] plugin = \"module:Class\"` (or an "
+           "entry point in group `gjj.pages`) names a subclass of `BrowserPortal` whose methods (`login`, "
+           "`submit`, `roster`, `print_slip`, …) replace the driver's steps for the pages it overrides.", "",
            "### Paths the driver opens (`[paths]`)", "", "| path | what |", "|---|---|"]
     out += [f"| `{p}` | {w} |" for p, w in PATHS.items()]
     out += ["", "### Headings that identify pages (`[headings]`)", "",
