@@ -142,12 +142,12 @@ def _(p: Patcher):
 
 # --- 2.7 / 2.8 the old browser's questions ----------------------------------------------------------
 @variant("revocation_yes_closes", "2.7", "“吊销信息不可用，是否继续？”选择“是”后关闭网页，不能继续登录",
-         _warning("revocation", r'location.href=&#x27;([^&]*)&#x27;">是'), modes=("web",))
+         _warning("revocation", r"location.href='([^']*)'\">是"), modes=("web",))
 def _(p: Patcher):
     def change(text: str, html: str) -> str:
         if "吊销信息" not in text:
             return html
-        return re.sub(r'location.href=&#x27;[^&]*&#x27;">是', 'location.href=&#x27;about:blank&#x27;">是', html)
+        return re.sub(r"location.href='[^']*'\">是", "location.href='about:blank'\">是", html)
     _transform_warning(p, change)
 
 
