@@ -61,9 +61,7 @@ class Locators:
 
     def refusal_code(self, text: str) -> str:
         """The contract code a refusal's text names, "" when no pattern matches."""
-        for code, pattern in {**contract.REFUSALS, **self.refusals}.items():
-            if code in self.refusals:
-                pattern = self.refusals[code]
+        for code, pattern in {**contract.REFUSALS, **self.refusals}.items():   # a map entry keeps its code's place
             if re.search(pattern, text):
                 return code
         return ""
@@ -95,6 +93,9 @@ class Locators:
             bad = [k for k, v in table.items() if not isinstance(v, str)]
             if bad:
                 raise ValueError(f"{file}: [{section}] values must be strings: {bad}")
+        month = data.get("formats", {}).get("month", contract.FORMATS["month"])
+        if month not in ("YYYY-MM", "YYYYMM"):
+            raise ValueError(f"{file}: [formats] month must be YYYY-MM or YYYYMM, not {month!r}")
         for code, pattern in data.get("refusals", {}).items():
             try:
                 re.compile(pattern)
