@@ -123,3 +123,12 @@ def test_without_the_map_a_control_fails_fast_naming_the_entry(site):
         assert mapped.login_controls_missing() == []
     finally:
         context.close()
+
+
+def test_change_pin_on_a_form_that_asks_twice(portal):
+    p, units = portal
+    assert p.login(serial(units, "乙"), "123456").ok
+    refused = p.change_pin("123456", "654321")
+    assert refused is None, refused
+    p.logout()
+    assert p.login(serial(units, "乙"), "654321").ok

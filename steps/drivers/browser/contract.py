@@ -81,6 +81,7 @@ CONTROLS: list[tuple[str, str, str]] = [  # (role, contract name, where)
     ("button", "保存", "单位信息: the operator form"),
     ("textbox", "原口令", "修改证书口令"),
     ("textbox", "新口令", "修改证书口令"),
+    ("textbox", "确认新口令", "修改证书口令, if the form asks for the new PIN twice (optional)"),
     ("button", "修改口令", "修改证书口令"),
     ("textbox", "汇缴年月", "查询打印 (a month)"),
     ("button", "打印", "查询打印: a PDF download, or an alert"),

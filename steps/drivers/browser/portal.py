@@ -198,6 +198,9 @@ class BrowserPortal:
         self.goto("/hall/pin")
         self.fill("原口令", old_pin)
         self.fill("新口令", new_pin)
+        again = self.textbox("确认新口令")
+        if again.count():   # a form that asks for the new PIN twice
+            again.first.fill(new_pin)
         self.click_and_wait(self.control(self.button("修改口令"), "button", "修改口令"))
         return self.alert()
 
