@@ -89,6 +89,11 @@ def _warning(kind: str, pattern: str) -> Callable[[], tuple[str, ...]]:
     return probe
 
 
+# variants of the harness's simulated old browser: they change the process that runs the specification,
+# so a variant served in another process (tests.mutants.serve) does not carry them
+BROWSER_SIDE = frozenset({"warning_without_continue", "revocation_yes_closes", "cert_notice_without_yes"})
+
+
 def _transform_warning(p: Patcher, change: Callable[[str, str], str]) -> None:
     """The browser's warning page (simulated by the harness, steps/drivers/browser/portal.py) comes out as
     change(text, html): the old browser itself misbehaving, which the scenarios of 2.5, 2.7, 2.8 must notice."""
