@@ -115,9 +115,40 @@ def run(config: TargetConfig, mode: str, timeout: float = 10.0, as_of: str | Non
         exe = config.browser.executable
         if exe.exists() or shutil.which(str(exe)):
             pf.add("浏览器 / browser", "ok", str(exe))
+            _login_page(pf, config, timeout)
         else:
             pf.add("浏览器 / browser", "fail", f"找不到 {exe}（运行 bash setup.sh 安装 chromium）/ not found")
     return pf
+
+
+def _login_page(pf: Preflight, config: TargetConfig, timeout: float) -> None:
+    """The browser driver finds the log-in page's controls (with the page map): else every web scenario
+    would fail on its first step, so the run stops here. A child process: the reports import no harness."""
+    import json
+    import subprocess
+    import sys
+    cmd = [sys.executable, "-m", "gjj.steps.drivers.browser.preflight", config.target.base_url,
+           "--chromium", str(config.browser.executable)]
+    if config.browser.locators:
+        cmd += ["--locators", str(config.browser.locators)]
+    if config.tls.ca_bundle:
+        cmd += ["--ca-bundle", str(config.tls.ca_bundle)]
+    if config.tls.insecure:
+        cmd += ["--insecure"]
+    name = "登录页面 / log-in page"
+    try:
+        run = subprocess.run(cmd, capture_output=True, text=True, timeout=60 + 6 * timeout)
+        found = json.loads(run.stdout.strip().splitlines()[-1])
+    except (subprocess.TimeoutExpired, ValueError, IndexError) as e:
+        pf.add(name, "warn", f"无法在浏览器中检查登录页 / could not check the log-in page: {type(e).__name__}")
+        return
+    if found.get("error"):
+        pf.add(name, "fail", f"浏览器打不开登录页 / the browser cannot open the log-in page: {found['error']}")
+    elif found.get("missing"):
+        pf.add(name, "fail", "浏览器驱动在登录页上找不到证书序列号、证书口令或登录按钮，请在页面映射中加入 / the browser "
+               "driver cannot find the log-in page's controls; add to the page map: " + "; ".join(found["missing"]))
+    else:
+        pf.add(name, "ok", "证书序列号、证书口令、登录 / the log-in controls are found")
 
 
 def _speaks_reference_api(session, base_url: str, timeout: float) -> bool:

@@ -1,4 +1,6 @@
-"""Fixtures for web mode: one browser per test session, a fresh context per scenario, and the
+"""Fixtures for web mode: one Playwright per process (shared_playwright: every browser test of the
+project uses it, since a second sync_playwright in the same thread fails with "Playwright Sync API
+inside the asyncio loop"), one browser per test session, a fresh context per scenario, and the
 evidence a failing scenario leaves (screenshot, page HTML, Playwright trace)."""
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ import shutil
 import subprocess
 import tempfile
 import warnings
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -16,14 +19,33 @@ from .drivers.base import Slip
 EVIDENCE_DEFAULT = Path("out") / "evidence"
 
 
-# Module scope, not session: the sync API's Playwright keeps an event loop running in this thread while it
-# is started, so in a process that runs other tests too (an xdist worker) a second sync_playwright() or an
-# asyncio.run() would fail. The specification is one module (test_features.py): pytest ends these when the
-# process moves on to another module's tests, and a run of the specification alone starts them once.
+_SHARED: dict = {"manager": None, "playwright": None, "users": 0}
+
+
+@contextmanager
+def shared_playwright():
+    """The process's one sync Playwright, started by its first user and stopped when the last one ends."""
+    if _SHARED["users"] == 0:
+        from playwright.sync_api import sync_playwright
+        _SHARED["manager"] = sync_playwright()
+        _SHARED["playwright"] = _SHARED["manager"].__enter__()
+    _SHARED["users"] += 1
+    try:
+        yield _SHARED["playwright"]
+    finally:
+        _SHARED["users"] -= 1
+        if _SHARED["users"] == 0:
+            manager, _SHARED["manager"], _SHARED["playwright"] = _SHARED["manager"], None, None
+            manager.__exit__(None, None, None)
+
+
+# Module scope, not session: while started, the sync API's Playwright keeps an event loop running in this
+# thread, so in a process that runs other tests too (an xdist worker) asyncio.run() would fail. The
+# specification is one module (test_features.py): pytest ends these when the process moves on to another
+# module's tests, and a run of the specification alone starts them once.
 @pytest.fixture(scope="module")
 def playwright_instance():
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as pw:
+    with shared_playwright() as pw:
         yield pw
 
 

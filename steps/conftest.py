@@ -306,12 +306,12 @@ def client_env():
 def operator(request, target, world, http_log, driver_kind) -> Operator:
     verify = request.config.stash[VERIFY]
     if driver_kind == "web":
-        from gjj.steps.drivers.browser import BrowserPortal
+        from gjj.steps.drivers.browser import make_portal
         from gjj.steps.drivers.browser.locators import Locators
         context = request.getfixturevalue("browser_context")
         env = request.getfixturevalue("client_env")
         locators = Locators.load(request.config.getoption("--locators"))
-        op = Operator(world, lambda: BrowserPortal(context, target.base_url, locators, env),
+        op = Operator(world, lambda: make_portal(context, target.base_url, locators, env),
                       capabilities=_capabilities(request.config))
         request.node.gjj_operator = op
         return op

@@ -505,8 +505,9 @@ CHROMIUM = Path("/usr/bin/chromium")
 @pytest.mark.slow
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="no Chromium at /usr/bin/chromium")
 def test_search_works_from_disk_and_chinese_renders(site, tmp_path):
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as pw:
+    pytest.importorskip("playwright.sync_api")
+    from gjj.steps.browser_fixtures import shared_playwright   # one Playwright per process
+    with shared_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM),
                                      args=["--no-sandbox", "--disable-gpu", "--no-first-run"])
         try:

@@ -501,9 +501,10 @@ CHROMIUM = Path("/usr/bin/chromium")
 @pytest.mark.slow
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="no Chromium on this machine")
 def test_toggle_and_filter_work_in_a_browser(report_dir):
-    sync_api = pytest.importorskip("playwright.sync_api")
+    pytest.importorskip("playwright.sync_api")
     url = (report_dir / "index.html").as_uri()
-    with sync_api.sync_playwright() as pw:
+    from gjj.steps.browser_fixtures import shared_playwright   # one Playwright per process
+    with shared_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True,
                                      args=["--no-sandbox", "--disable-gpu", "--no-first-run"])
         try:

@@ -24,7 +24,8 @@ def base_url():
 
 @pytest.fixture(scope="module")
 def browser():
-    with playwright_api.sync_playwright() as pw:
+    from gjj.steps.browser_fixtures import shared_playwright
+    with shared_playwright() as pw:
         b = pw.chromium.launch(executable_path=CHROMIUM, headless=True,
                                args=["--no-sandbox", "--disable-gpu", "--no-first-run"])
         yield b

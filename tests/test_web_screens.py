@@ -62,13 +62,12 @@ def test_the_screen_is_kept_by_scenario_id(screens, name):
 def test_chinese_text_renders_in_a_cjk_font():
     """Tofu comes from a missing CJK font: every ideograph is then drawn as the same empty box.
     Draw two different ideographs in the portal's own font stack and compare the pixels."""
-    from playwright.sync_api import sync_playwright
-
+    from gjj.steps.browser_fixtures import shared_playwright   # one Playwright per process
     from gjj.steps.drivers.browser import launch_browser
     css = (ROOT / "simulator" / "web" / "static" / "portal.css").read_text(encoding="utf-8")
     stack = next(line.split(":", 1)[1].strip().rstrip(";") for line in css.splitlines()
                  if line.strip().startswith("font-family"))
-    with sync_playwright() as pw:
+    with shared_playwright() as pw:
         browser = launch_browser(pw, executable=CHROMIUM)
         try:
             page = browser.new_page()

@@ -41,13 +41,13 @@ class Visitor:
 
     # --- the browser ------------------------------------------------------------------------
     def meets_browser_warning(self, text: str) -> str:
-        """Opens the portal in a browser that shows the warning `text`; the page title it then shows."""
+        """Opens the hall in a browser that shows the warning `text` first; the page title it then shows."""
         kind = terms.BROWSER_WARNINGS.get(text.rstrip("。"))
         if kind is None:
             raise AssertionError(f"规格中未定义的浏览器提示：{text}")
         browser = self._browser()
         browser.browser_warning(kind)
-        return browser.open("/")
+        return browser.open(HALL_LOGIN)
 
     def clicks(self, name: str) -> None:
         browser = self._browser()
@@ -55,10 +55,7 @@ class Visitor:
         browser.click(name, role=role)
 
     def enters_via_platform(self) -> None:
-        browser = self._browser()
-        browser.open("/platform/")
-        browser.click("公积金专区")
-        browser.click("网上服务厅")
+        self._browser().enter_via_platform()
 
     def enters_via_platform_and_logs_in(self) -> Login:
         self.enters_via_platform()

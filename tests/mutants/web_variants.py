@@ -5,6 +5,10 @@ The portal renders every page through one Jinja environment (``simulator.web.ren
 variant replaces it by one whose chosen templates come out changed — a reworded text, a missing
 link, or a script that changes what the page does in the browser (as a vendor's front end
 might). Probes fetch the page in process, as the browser would receive it.
+
+An old browser's certificate warnings (2.5, 2.7, 2.8) are the browser's pages, which the harness
+simulates in the browser it controls (steps/drivers/browser/portal.py, not the portal): their variants
+change that page, the old browser misbehaving, which the scenarios must notice.
 """
 from __future__ import annotations
 
@@ -74,10 +78,28 @@ def _scripts(path: str, login: bool = False) -> Callable[[], tuple[str, ...]]:
     return probe
 
 
+BROWSER_PAGES = "gjj.steps.drivers.browser.portal"   # the old browser's warnings are the harness's own pages
+
+
 def _warning(kind: str, pattern: str) -> Callable[[], tuple[str, ...]]:
     def probe() -> tuple[str, ...]:
-        return tuple(re.findall(pattern, ProbeSim().html("/hall/login", gjj_browser_warning=kind)))
+        pages = module(BROWSER_PAGES)
+        text, controls = module("gjj.steps.drivers.browser.contract").BROWSER_WARNINGS[kind]
+        return tuple(re.findall(pattern, pages._warning_page(text, controls, "http://portal.test/hall/login")))
     return probe
+
+
+# variants of the harness's simulated old browser: they change the process that runs the specification,
+# so a variant served in another process (tests.mutants.serve) does not carry them
+BROWSER_SIDE = frozenset({"warning_without_continue", "revocation_yes_closes", "cert_notice_without_yes"})
+
+
+def _transform_warning(p: Patcher, change: Callable[[str, str], str]) -> None:
+    """The browser's warning page (simulated by the harness, steps/drivers/browser/portal.py) comes out as
+    change(text, html): the old browser itself misbehaving, which the scenarios of 2.5, 2.7, 2.8 must notice."""
+    pages = module(BROWSER_PAGES)
+    page = pages._warning_page
+    p.setattr(pages, "_warning_page", lambda text, controls, to: change(text, page(text, controls, to)))
 
 
 def _help_page(pattern: str) -> Callable[[], tuple[str, ...]]:
@@ -112,8 +134,7 @@ def _(p: Patcher):
 @variant("warning_without_continue", "2.5", "“此网站的安全证书有问题”页面没有“继续浏览此网站（不推荐）”的途径",
          _warning("cert-error", r"继续浏览此网站（不推荐）"), modes=("web",))
 def _(p: Patcher):
-    _transform_pages(p, {"warning.html"}, lambda html: re.sub(
-        r"<li><a [^>]*>继续浏览此网站（不推荐）。</a></li>", "", html))
+    _transform_warning(p, lambda text, html: re.sub(r"<p><a [^>]*>继续浏览此网站（不推荐）。</a></p>", "", html))
 
 
 # --- 2.6 the login fault --------------------------------------------------------------------
@@ -126,23 +147,23 @@ def _(p: Patcher):
 
 # --- 2.7 / 2.8 the old browser's questions ----------------------------------------------------------
 @variant("revocation_yes_closes", "2.7", "“吊销信息不可用，是否继续？”选择“是”后关闭网页，不能继续登录",
-         _warning("revocation", r'<form method="get" action="([^"]+)"'), modes=("web",))
+         _warning("revocation", r"location.href='([^']*)'\">是"), modes=("web",))
 def _(p: Patcher):
-    def change(html: str) -> str:
-        if 'data-warning="revocation"' not in html:
+    def change(text: str, html: str) -> str:
+        if "吊销信息" not in text:
             return html
-        return html.replace('action="/browser-warning/continue"', 'action="/browser-warning/close"')
-    _transform_pages(p, {"warning.html"}, change)
+        return re.sub(r"location.href='[^']*'\">是", "location.href='about:blank'\">是", html)
+    _transform_warning(p, change)
 
 
 @variant("cert_notice_without_yes", "2.8", "“您与该站点交换的信息……安全证书有问题”页面只有“否”，没有“是”",
-         _warning("cert-notice", r'<button type="submit"[^>]*>(是|否)</button>'), modes=("web",))
+         _warning("cert-notice", r'<button type="button"[^>]*>(是|否)</button>'), modes=("web",))
 def _(p: Patcher):
-    def change(html: str) -> str:
-        if 'data-warning="cert-notice"' not in html:
+    def change(text: str, html: str) -> str:
+        if "您与该站点交换的信息" not in text:
             return html
-        return re.sub(r'<form method="get" action="/browser-warning/continue">.*?</form>', "", html, flags=re.S)
-    _transform_pages(p, {"warning.html"}, change)
+        return re.sub(r'<button type="button"[^>]*>是</button>', "", html)
+    _transform_warning(p, change)
 
 
 # --- 2.9 printing -----------------------------------------------------------------------------
