@@ -34,7 +34,8 @@ if ! read -r -t 60 -u 3 line || [[ "$line" != *"serving http://"* ]]; then
   echo "certify.sh: 门户未能启动 / the portal did not start:" >&2; cat "$WORK/portal.log" >&2; exit 2
 fi
 export LONGCHENG_TARGET="$WORK/target.yaml"
-sed "s#http://127.0.0.1:8765#http://127.0.0.1:$PORT#" "$HERE/target.yaml" > "$LONGCHENG_TARGET"
+sed -e "s#http://127.0.0.1:8765#http://127.0.0.1:$PORT#" -e "s#locators: adapters/#locators: $HERE/adapters/#" \
+  "$HERE/target.yaml" > "$LONGCHENG_TARGET"   # the copy lives elsewhere: its relative paths made absolute
 
 status=0
 "$@" || status=$?

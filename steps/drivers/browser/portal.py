@@ -98,15 +98,20 @@ class BrowserPortal:
             raise TargetError(f"页面 {self.locators.path(path)} 未能打开 / page did not load: {e}") from e
         return page
 
+    def _name(self, name: str) -> str:
+        """The portal's name of a control on the page it shows now ([names] and that page's [names."…"])."""
+        page = self.page if self.page is not None and not self.page.is_closed() else None
+        return self.locators.name(name, self.locators.contract_path(self.path()) if page else None)
+
     def button(self, name: str):
-        return self._page().get_by_role("button", name=self.locators.name(name), exact=True)
+        return self._page().get_by_role("button", name=self._name(name), exact=True)
 
     def link(self, name: str):
-        return self._page().get_by_role("link", name=self.locators.name(name), exact=True)
+        return self._page().get_by_role("link", name=self._name(name), exact=True)
 
     def textbox(self, name: str):
         """By its label; or by its accessible name (a label with a marker such as an aria-hidden "*")."""
-        page, shown = self._page(), self.locators.name(name)
+        page, shown = self._page(), self._name(name)
         return page.get_by_label(shown, exact=True).or_(page.get_by_role("textbox", name=shown, exact=True))
 
     def control(self, locator, role: str, name: str):
@@ -114,12 +119,13 @@ class BrowserPortal:
         try:
             locator.first.wait_for(state="attached", timeout=LOCATE_TIMEOUT_MS)
         except PlaywrightTimeout:
-            shown = self.locators.name(name)
+            shown = self._name(name)
             mapped = f"（映射为“{shown}”）" if shown != name else ""
             raise ControlNotFound(
                 f"页面 {self.path()}（{self.raw_heading() or '无标题'}）上找不到{role}“{name}”{mapped}：如贵方页面上的"
                 f"名称不同，请在页面映射中加入 / no {role} \"{name}\" on this page; if your page words it "
-                f"differently, add to the page map: {self.locators.hint('names', name)}") from None
+                f"differently, add to the page map: "
+                f"{self.locators.hint('names', name, self.locators.contract_path(self.path()))}") from None
         return locator.first
 
     def raw_heading(self) -> str:
@@ -221,7 +227,7 @@ class BrowserPortal:
 
     def sign_agreement(self) -> Outcome | None:
         self.goto("/hall/opening")
-        box = self._page().get_by_role("checkbox", name=self.locators.name("我已查阅并同意服务协议"))
+        box = self._page().get_by_role("checkbox", name=self._name("我已查阅并同意服务协议"))
         if box.count():
             box.check()
         return self._opening_step("签署服务协议")
@@ -287,14 +293,14 @@ class BrowserPortal:
         for key, value in fields.items():
             if key == "cause":
                 label = "补缴原因"
-                self.control(self._page().get_by_label(self.locators.name(label)), "combobox", label) \
-                    .select_option(label=self.locators.name(CAUSE_LABELS[value]))
+                self.control(self._page().get_by_label(self._name(label)), "combobox", label) \
+                    .select_option(label=self._name(CAUSE_LABELS[value]))
             elif key == "months":
                 self.fill("补缴月份", "，".join(self.locators.month(m) for m in value))
             elif key == "reported_errors":
                 for item in value:
                     label = REPORTED_LABELS[item]
-                    self.control(self._page().get_by_role("checkbox", name=self.locators.name(label)),
+                    self.control(self._page().get_by_role("checkbox", name=self._name(label)),
                                  "checkbox", label).check()
             elif key in ("unit_rate", "personal_rate", "confirmed"):
                 continue
@@ -307,7 +313,7 @@ class BrowserPortal:
         refusal = self.alert()
         if refusal is not None:
             return refusal
-        labels = {k: self.locators.name(v) for k, v in
+        labels = {k: self._name(v) for k, v in
                   (("business_no", "业务流水号"), ("personal_no", "个人账号"), ("summary", "办理结果"),
                    ("follow_ups", "后续事项"), ("notes", "说明"))}
         r = self._page().evaluate(_READ_RECEIPT, labels)
@@ -327,9 +333,9 @@ class BrowserPortal:
             return refused
         rows: list[RosterRow] = []
         seen: set[str] = set()
-        columns = [self.locators.name(c) for c in ("个人账号", "姓名", "账户状态", "缴存基数")]
+        columns = [self._name(c) for c in ("个人账号", "姓名", "账户状态", "缴存基数")]
         for _ in range(ROSTER_PAGE_LIMIT):
-            table = self.control(self._page().get_by_role("table", name=self.locators.name("职工清册")),
+            table = self.control(self._page().get_by_role("table", name=self._name("职工清册")),
                                  "table", "职工清册")
             read = table.evaluate(_READ_TABLE)
             index = [_column(read["headers"], c) for c in columns]
@@ -355,7 +361,7 @@ class BrowserPortal:
         if refused is not None:
             return refused
         f = self._fields()
-        g = lambda k, d=None: f.get(self.locators.name(k), d)  # noqa: E731
+        g = lambda k, d=None: f.get(self.locators.name(k), d)  # noqa: E731  (facts: [names] only)
         return AccountView(g("个人账号", personal_no), g("姓名", ""), g("账户状态", ""),
                            _yuan(g("缴存基数")), _month(g("缴至年月")), _month(g("起缴月份")))
 
@@ -365,7 +371,7 @@ class BrowserPortal:
         if refused is not None:
             return refused
         f = self._fields()
-        g = lambda k, d=None: f.get(self.locators.name(k), d)  # noqa: E731
+        g = lambda k, d=None: f.get(self.locators.name(k), d)  # noqa: E731  (facts: [names] only)
         return UnitView(g("单位账号", ""), g("单位名称", ""), g("经办人"), g("经办人手机号码"),
                         g("结算方式", "") == self.locators.name("委托收款"), _month(g("缴至年月")),
                         _month(g("应汇缴年月")) or "")
@@ -449,7 +455,7 @@ class BrowserPortal:
 
     def click(self, name: str, role: str = "link") -> str:
         page = self._page()
-        locator = page.get_by_role(role, name=self.locators.name(name), exact=True).or_(
+        locator = page.get_by_role(role, name=self._name(name), exact=True).or_(
             page.get_by_role(role, name=name, exact=True))   # the harness's own pages use the contract's words
         self.click_and_wait(self.control(locator, role, name))
         return self.heading()
