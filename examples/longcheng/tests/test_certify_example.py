@@ -79,3 +79,32 @@ def test_the_control_plug_in_keeps_every_must_of_the_contract():
 def test_the_adapters_stay_small():
     lines = sum(len(p.read_text(encoding="utf-8").splitlines()) for p in (HERE / "adapters").glob("*.py"))
     assert lines <= 300, f"adapters: {lines} lines"
+
+
+# --- through the browser -----------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def example_web(tmp_path_factory) -> tuple[subprocess.CompletedProcess, dict[str, str]]:
+    out = tmp_path_factory.mktemp("longcheng-web")
+    run = _run([str(HERE / "certify.sh"), "--mode", "web", "--out", str(out)], timeout=900)
+    return run, _verdicts(out)
+
+
+@pytest.mark.slow
+def test_certify_sh_in_web_mode_passes_every_clause_a_browser_can_check(example_web, capsys):
+    """The reference passes every clause a browser can check (tests/test_certify.py); so must the example,
+    through its page map (adapters/pages.toml) and nothing else of its own."""
+    from gjj.fixtures.guide.catalogue import load_catalogue
+    run, verdicts = example_web
+    web = sorted(cid for cid, c in load_catalogue().items() if "web" in c.checkable)
+    with capsys.disabled():
+        print("\n| clause | longcheng (web) |\n|---|---|\n" + "\n".join(f"| {c} | {verdicts.get(c)} |" for c in verdicts))
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-2000:]
+    assert [c for c in web if verdicts.get(c) != "pass"] == []
+
+
+@pytest.mark.slow
+def test_a_reworded_first_login_prompt_fails_2_3_in_web_mode(tmp_path):
+    run = _run([str(HERE / "certify.sh"), "--mode", "web", "--tags", "guide-2.3", "--out", str(tmp_path)],
+               timeout=600, LONGCHENG_FAULTS="prompt_reworded")
+    assert run.returncode == 1, run.stdout[-3000:]
+    assert _verdicts(tmp_path)["2.3"] == "fail"
