@@ -14,7 +14,7 @@ from typing import Any
 import requests
 
 from gjj.control.protocol import ControlError, ControlRefused
-from gjj.control.sim import SimControl
+from gjj.control.sim import SimControl, answer
 
 from .base import (
     AccountView,
@@ -48,7 +48,7 @@ class Http:
         self.exchanges: list[Exchange] = []
 
     def call(self, method: str, path: str, body: Any = None, headers: dict | None = None,
-             params: dict | None = None) -> requests.Response:
+             params: dict | None = None, server_errors: bool = False) -> requests.Response:
         url = self.base + path
         started = time.perf_counter()
         try:
@@ -72,7 +72,7 @@ class Http:
         hops = [f"{h.status_code} → {h.headers.get('location', '')}" for h in r.history] or None
         self.exchanges.append(Exchange(method, url, _redact(dict(r.request.headers)), body, r.status_code,
                                        dict(r.headers), shown, r.elapsed.total_seconds() * 1000, redirects=hops))
-        if r.status_code >= 500:
+        if r.status_code >= 500 and not server_errors:
             raise TargetError(f"{method} {url}: HTTP {r.status_code}")
         return r
 
@@ -253,7 +253,14 @@ def pdf_text(pdf: bytes) -> str:
 @_malformed_is_target_error
 class ApiControl(SimControl):
     """The reference /_sim/ client (gjj/control/sim.py) in the scenarios: a malformed answer is a TargetError
-    naming the exchange, like the portal's; a refusal stays a ControlRefused."""
+    naming the exchange, like the portal's; a refusal stays a ControlRefused — a 5xx with a problem code too
+    (503 CALENDAR_NOT_COVERED: the data to add), while a bare 5xx is the target's fault."""
+
+    def _ok(self, method: str, path: str, body: Any = None, params: dict | None = None) -> Any:
+        r = self.http.call(method, "/_sim" + path, body, headers=self.headers, params=params, server_errors=True)
+        if r.status_code >= 500 and not (isinstance(_json(r), dict) and _json(r).get("code")):
+            raise TargetError(f"{method} {r.url}: HTTP {r.status_code}")
+        return answer(r, f"{method} /_sim{path}")
 
 
 def dumps(exchanges: list[Exchange]) -> str:

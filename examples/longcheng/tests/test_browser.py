@@ -33,8 +33,8 @@ def _with_browser(base):
     r = requests.post(base + "/admin/zs/dw", headers={"X-Admin-Token": SERVED_TOKEN}, timeout=30,
                       json={"dw": [{"scjcny": "202411", "jzny": "202502", "sczg": 2}]})
     serial = r.json()["data"]["dw"][0]["zs"][0]["zsxlh"]
-    from gjj.steps.browser_fixtures import shared_playwright   # the project's one Playwright per process
-    with shared_playwright() as pw:
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
         try:
             yield base, serial, browser
