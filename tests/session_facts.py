@@ -72,7 +72,25 @@ def schemathesis_reach(facts: Facts) -> tuple[list[str], list[str]]:
     return lines, []
 
 
-CHECKS: list[Callable[[Facts], tuple[list[str], list[str]]]] = [authz_matrix, schemathesis_reach]
+def certified_variants_precise(facts: Facts) -> tuple[list[str], list[str]]:
+    """Of the known-bad variants certified through `gjj certify` (tests/test_certify.py), at least half fail
+    their own clause and nothing else."""
+    if not facts.values.get("certify.bad_variants"):
+        return [], []
+    expected = facts.values["certify.bad_variants"][0]
+    ran = facts.values.get("certify.variant", [])
+    if len(ran) != expected:
+        return [f"certified variants: {len(ran)} of {expected} passed in this run; precision is judged on all"], []
+    precise = sorted(name for name, clause, failing in ran if list(failing) == [clause])
+    lines = [f"certified variants: {len(precise)} of {expected} fail their own clause and nothing else"]
+    if len(precise) < expected // 2:
+        return lines, [f"certified variants: only {len(precise)} of {expected} are precise (at least half must be): "
+                       f"{precise}"]
+    return lines, []
+
+
+CHECKS: list[Callable[[Facts], tuple[list[str], list[str]]]] = [authz_matrix, schemathesis_reach,
+                                                                 certified_variants_precise]
 
 
 class SessionFacts:

@@ -15,6 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from session_facts import record
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
@@ -131,49 +132,38 @@ def _certify_variant(name: str, out: Path) -> tuple[int, VerdictsDoc | None, str
         return r.returncode, None, f"{e}\n{r.stdout[-2000:]}{r.stderr[-2000:]}"
 
 
-@pytest.mark.slow
-def test_every_known_bad_variant_fails_its_clause_with_evidence_and_spares_the_rest(tmp_path, capsys):
+def _certified_variants():
     from tests.mutants.variants import BAD, SURVIVORS, for_mode
-    bad = for_mode("api", BAD)
-    jobs = bad + for_mode("api", SURVIVORS)
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        results = dict(zip([v.name for v in jobs],
-                           pool.map(lambda v: _certify_variant(v.name, tmp_path / v.name), jobs)))
-    problems, spread = [], []
-    for v in jobs:
-        code, doc, output = results[v.name]
-        if doc is None:
-            problems.append(f"{v.name}: no complete report (exit {code}): {output}")
-            continue
-        got = verdicts(doc)
-        failing = sorted(c for c, x in got.items() if x == "fail")
-        if v.must_survive:
-            if code != 0 or failing:
-                problems.append(f"{v.name} must pass: exit {code}, failing {failing}")
-            continue
-        if code != 1 or got[v.clause] != "fail":
-            problems.append(f"{v.name}: exit {code}, clause {v.clause} is {got[v.clause]} (want exit 1, fail)")
-            continue
-        errors = [c for c, x in got.items() if x == "error"]
-        if errors:
-            problems.append(f"{v.name}: clauses in error {errors}")
-        failed = [s for s in doc.scenarios if s.outcome == "failed"]
-        for s in failed:
-            files = [tmp_path / v.name / e.path for e in s.evidence]
-            if not s.evidence or not all(f.is_file() for f in files) or s.failure is None:
-                problems.append(f"{v.name}: {s.key} failed without evidence or failure text")
-        passing = sum(1 for x in got.values() if x == "pass")
-        spread.append((v.name, v.clause, failing, passing))
-        if passing < 9 and v.name not in PERVASIVE:  # of 18 clauses the API mode checks; a variant breaking "everything" is not precise
-            problems.append(f"{v.name}: only {passing} clauses still pass: {failing}")
-    with capsys.disabled():
-        print("\nvariant → failing clauses (clauses still passing):")
-        for name, clause, failing, passing in spread:
-            print(f"  {name:48} {clause:6} fail {','.join(failing):30} pass {passing}")
-    assert not problems, "\n".join(problems)
-    # a precise variant fails its own clause and nothing else
-    precise = [name for name, clause, failing, _ in spread if failing == [clause]]
-    assert len(precise) >= len(bad) // 2, precise
+    return for_mode("api", BAD) + for_mode("api", SURVIVORS)
+
+
+# One test per variant, so xdist spreads them; that most variants are precise (fail their own clause and
+# nothing else) is judged on all of them together, where every worker's reports arrive (tests/session_facts.py).
+@pytest.mark.slow
+@pytest.mark.parametrize("variant", _certified_variants(), ids=lambda v: v.name)
+def test_a_known_bad_variant_fails_its_clause_with_evidence_and_spares_the_rest(variant, tmp_path, request):
+    v = variant
+    code, doc, output = _certify_variant(v.name, tmp_path / v.name)
+    assert doc is not None, f"{v.name}: no complete report (exit {code}): {output}"
+    got = verdicts(doc)
+    failing = sorted(c for c, x in got.items() if x == "fail")
+    if v.must_survive:
+        assert code == 0 and not failing, f"{v.name} must pass: exit {code}, failing {failing}"
+        return
+    assert code == 1 and got[v.clause] == "fail", \
+        f"{v.name}: exit {code}, clause {v.clause} is {got[v.clause]} (want exit 1, fail)"
+    errors = [c for c, x in got.items() if x == "error"]
+    assert not errors, f"{v.name}: clauses in error {errors}"
+    for s in (s for s in doc.scenarios if s.outcome == "failed"):
+        files = [tmp_path / v.name / e.path for e in s.evidence]
+        assert s.evidence and all(f.is_file() for f in files) and s.failure is not None, \
+            f"{v.name}: {s.key} failed without evidence or failure text"
+    passing = sum(1 for x in got.values() if x == "pass")
+    print(f"{v.name:48} {v.clause:6} fail {','.join(failing):30} pass {passing}")
+    # of the 18 clauses the API mode checks; a variant breaking "everything" is not precise
+    assert passing >= 9 or v.name in PERVASIVE, f"{v.name}: only {passing} clauses still pass: {failing}"
+    record(request, "certify.bad_variants", sum(1 for w in _certified_variants() if not w.must_survive))
+    record(request, "certify.variant", [v.name, v.clause, failing])
 
 
 # --- a target that is not there ---------------------------------------------------------------------------

@@ -40,3 +40,16 @@ def test_the_fuzzing_reach_is_not_judged_on_part_of_the_operations():
     part = _facts(("schemathesis.operations", ["A", "B"]), ("schemathesis.answers", ("A", {422: 1})))
     lines, problems = sf.schemathesis_reach(part)
     assert problems == [] and "1 of 2 operations" in lines[0]
+
+
+def test_certified_variants_must_mostly_fail_their_own_clause_alone():
+    two_of_three = _facts(("certify.bad_variants", 3), ("certify.variant", ["a", "3.3", ["3.3"]]),
+                          ("certify.variant", ["b", "3.4", ["3.4"]]), ("certify.variant", ["c", "3.5", ["3.5", "3.6"]]))
+    assert sf.certified_variants_precise(two_of_three)[1] == []
+    one_of_four = _facts(("certify.bad_variants", 4), ("certify.variant", ["a", "3.3", ["3.3"]]),
+                         ("certify.variant", ["b", "3.4", ["3.2", "3.4"]]), ("certify.variant", ["c", "3.5", ["3.6"]]),
+                         ("certify.variant", ["d", "3.6", ["3.5", "3.6"]]))
+    [problem] = sf.certified_variants_precise(one_of_four)[1]
+    assert "only 1 of 4" in problem
+    part = _facts(("certify.bad_variants", 3), ("certify.variant", ["a", "3.3", ["3.4"]]))
+    assert sf.certified_variants_precise(part)[1] == []

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.page_hooks_stripped import strip_hooks
+from gjj import spec_run
+from tests.page_hooks_stripped import SHARDS, strip_hooks
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = [pytest.mark.slow,
@@ -33,12 +33,13 @@ def test_the_plugin_strips_every_hook():
     assert strip_hooks('<div role="alert" data-code="UNIT_NOT_OPENED">t</div>') == '<div role="alert">t</div>'
 
 
-def test_web_run_passes_without_hidden_hooks(tmp_path):
+@pytest.mark.parametrize("shard", [f"{i}/{SHARDS}" for i in range(SHARDS)])
+def test_web_run_passes_without_hidden_hooks(tmp_path, shard):
+    """One part of the web specification (every SHARDS-th scenario), so xdist spreads the whole run."""
     run = subprocess.run(
-        [sys.executable, "-m", "pytest", "steps", "-q", "-p", "no:cacheprovider", "--driver", "web",
-         "-p", "tests.page_hooks_stripped", "-k", SCENARIOS,
-         "--evidence-dir", str(tmp_path / "evidence")],
-        cwd=ROOT, capture_output=True, text=True, timeout=900)
+        spec_run.command("-q", "--driver", "web", "-k", SCENARIOS, "--hooks-shard", shard,
+                         "--evidence-dir", str(tmp_path / "evidence"), plugins=("tests.page_hooks_stripped",)),
+        cwd=ROOT, env=spec_run.environment(PYTHONPATH=str(ROOT)), capture_output=True, text=True, timeout=900)
     tail = run.stdout[-3000:]
     assert run.returncode == 0, tail
     assert " passed" in tail and "failed" not in tail, tail
